@@ -1,0 +1,53 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Test projects (run all with `npm test`, see scripts/test.ts):
+ *  - unit:        tests/unit — platform-free code in Node with the real crypto.subtle; vault on fake-indexeddb.
+ *  - integration: tests/integration — the client and tools we did not write against the real sandbox over HTTP.
+ *  - security:    tests/security — the threat-model suite (SECURITY.md), hostile inputs and faults.
+ *  - e2e:         tests/e2e — real Chromium with the built extension and PWA; one browser profile per file.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'security',
+          include: ['tests/security/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/e2e/harness/global-setup.ts'],
+          // Two cores: one Chromium at a time keeps timings sane and processes few.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
