@@ -1,0 +1,4 @@
+import { render } from 'preact';
+import { OptionsPage } from '../../ui/options-page.tsx';
+
+render(<OptionsPage />, document.getElementById('app')!);

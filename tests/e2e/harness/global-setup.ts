@@ -1,0 +1,47 @@
+/**
+ * Once per e2e run: build the PWA and the extension exactly as `npm run build` does, the extension
+ * bound to the PWA origin chosen now (a free loopback port), and serve the PWA there with its
+ * production headers. Test files get the paths and origin through `inject()`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startStaticServer } from '../../../pwa/hosting/static-server.ts';
+import { freePort } from './free-port.ts';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pwaOrigin: string;
+    pwaDir: string;
+    extensionDir: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const buildDir = resolve(root, 'tests/artifacts/build');
+  mkdirSync(buildDir, { recursive: true });
+  const port = await freePort();
+  const pwaOrigin = `http://127.0.0.1:${port}`;
+  const pwaDir = resolve(buildDir, 'pwa');
+  const extensionOut = resolve(buildDir, 'extension');
+  const env = {
+    ...process.env,
+    WALLET_FLAVOUR: 'development',
+    WALLET_PWA_ORIGIN: pwaOrigin,
+    WALLET_DEV_SANDBOX_URL: '',
+    WALLET_EXTENSION_OUT: extensionOut,
+    WALLET_PWA_OUT: pwaDir,
+  };
+  execFileSync('npx', ['vite', 'build', '--config', 'pwa/vite.config.ts', '--logLevel', 'warn'], { cwd: root, env, stdio: 'inherit' });
+  execFileSync('npx', ['wxt', 'build'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = await startStaticServer({ root: pwaDir, port });
+  project.provide('pwaOrigin', server.origin);
+  project.provide('pwaDir', pwaDir);
+  project.provide('extensionDir', resolve(extensionOut, 'chrome-mv3'));
+  return async () => {
+    await server.close();
+  };
+}
