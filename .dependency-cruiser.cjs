@@ -8,17 +8,21 @@ module.exports = {
   forbidden: [
     {
       name: 'shared-imports-no-product',
-      comment: 'shared/ is the platform-free core: it imports neither the PWA, the extension, the sandbox nor tests.',
+      comment:
+        'shared/ is the platform-free core: it imports neither the PWA, the extension, the sandbox nor tests.',
       severity: 'error',
       from: { path: '^shared/' },
       to: { path: '^(pwa|extension|sandbox|tests|bench|scripts)/' },
     },
     {
       name: 'shared-imports-no-platform',
-      comment: 'shared/ runs in Node, the PWA, workers and the extension unchanged: no Dexie, no WXT/extension APIs, no Node built-ins.',
+      comment:
+        'shared/ runs in Node, the PWA, workers and the extension unchanged: no Dexie, no WXT/extension APIs, no Node built-ins.',
       severity: 'error',
       from: { path: '^shared/' },
-      to: { path: '(^|/)node_modules/(dexie|wxt|@wxt-dev|webextension-polyfill|preact)/|^(dexie|wxt|preact)$' },
+      to: {
+        path: '(^|/)node_modules/(dexie|wxt|@wxt-dev|webextension-polyfill|preact)/|^(dexie|wxt|preact)$',
+      },
     },
     {
       name: 'shared-imports-no-node-builtins',
@@ -28,7 +32,8 @@ module.exports = {
     },
     {
       name: 'sandbox-is-independent',
-      comment: 'The sandbox is an independent check of our protocol code: from the product it may use only the generated KSeF types and the official spec.',
+      comment:
+        'The sandbox is an independent check of our protocol code: from the product it may use only the generated KSeF types and the official spec.',
       severity: 'error',
       from: { path: '^sandbox/' },
       to: { path: '^(pwa|extension|shared)/', pathNot: '^shared/ksef/(generated|spec)/' },
@@ -68,7 +73,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|\\.output|dist|\\.wxt)/' },
+    exclude: { path: '(^|/)(\\.output|dist|\\.wxt)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -18,11 +18,13 @@ export const LOOPBACK_HOST_PERMISSIONS = Object.freeze(['http://127.0.0.1/*', 'h
 export function buildManifest(flavour: BuildFlavour, pwaOrigin: string) {
   const pwa = new URL(pwaOrigin);
   if (pwa.origin !== pwaOrigin) throw new Error(`PWA origin must be an exact origin, got ${pwaOrigin}`);
-  if (flavour === 'production' && pwa.protocol !== 'https:') throw new Error('production PWA origin must be https');
+  if (flavour === 'production' && pwa.protocol !== 'https:')
+    throw new Error('production PWA origin must be https');
   const dev = flavour === 'development';
   return {
     name: dev ? 'KSeF Wallet (dev)' : 'KSeF Wallet',
-    description: 'Logowanie do KSeF jednym kliknięciem z portfela KSeF Wallet. / One-click KSeF login from KSeF Wallet.',
+    description:
+      'Logowanie do KSeF jednym kliknięciem z portfela KSeF Wallet. / One-click KSeF login from KSeF Wallet.',
     key: EXTENSION_PUBLIC_KEY,
     minimum_chrome_version: '116',
     permissions: ['storage'],

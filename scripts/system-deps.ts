@@ -26,11 +26,16 @@ export function ensureSystemDeps(): void {
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !onPath('apt-get')) {
-    console.error(`Missing system packages: ${missing.join(', ')}.\nInstall them with:\n  sudo sh -c '${INSTALL_COMMAND}'`);
+    console.error(
+      `Missing system packages: ${missing.join(', ')}.\nInstall them with:\n  sudo sh -c '${INSTALL_COMMAND}'`,
+    );
     process.exit(1);
   }
   console.log(`Installing system packages (${missing.join(', ')}): ${INSTALL_COMMAND}`);
-  execFileSync('sh', ['-c', INSTALL_COMMAND], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('sh', ['-c', INSTALL_COMMAND], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   const still = missingSystemDeps();
   if (still.length > 0) {
     console.error(`Still missing after apt-get: ${still.join(', ')}.`);

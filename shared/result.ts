@@ -4,7 +4,9 @@
  * unchanged in `ksef.code`. No secret ever goes into an error: messages are built from codes and
  * non-secret details only.
  */
-export type Result<T, E = WalletError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export type Result<T, E = WalletError> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: E };
 
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 export const err = <E>(error: E): { ok: false; error: E } => ({ ok: false, error });

@@ -26,7 +26,11 @@ export default defineBackground({
       fetch: (input, init) => fetch(input, init),
       resolveBaseUrl: (env) => environments.resolveBaseUrl(env),
     });
-    const handlers = createHandlers({ extensionVersion: browser.runtime.getManifest().version, transport, environments });
+    const handlers = createHandlers({
+      extensionVersion: browser.runtime.getManifest().version,
+      transport,
+      environments,
+    });
     const self = { extensionId: browser.runtime.id, pwaOrigin: BUILD.pwaOrigin };
 
     // Listeners return true and answer asynchronously; every path answers exactly once.

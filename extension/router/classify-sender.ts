@@ -42,7 +42,8 @@ export function classifySender(
   if (sender.id !== self.extensionId) return untrusted('another extension');
   const ownPrefix = `chrome-extension://${self.extensionId}/`;
   if (sender.tab === undefined) {
-    if (typeof sender.url === 'string' && sender.url.startsWith(ownPrefix)) return { kind: 'extension-page', url: sender.url };
+    if (typeof sender.url === 'string' && sender.url.startsWith(ownPrefix))
+      return { kind: 'extension-page', url: sender.url };
     return untrusted('unknown extension context');
   }
   // Our content scripts run in pages we do not trust; they are only accepted from the top frame.

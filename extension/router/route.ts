@@ -2,7 +2,7 @@
  * The background's single entry for messages: 1. who (sender), 2. what (strict envelope),
  * 3. only the kinds allowed for that sender class, then the handler (STYLE.md §2).
  */
-import { parseEnvelope, replyError, replyOk, type Reply } from '../../shared/protocol/envelope.ts';
+import { parseEnvelope, type Reply, replyError, replyOk } from '../../shared/protocol/envelope.ts';
 import type { Envelope, MessageKind, Replies } from '../../shared/protocol/messages.ts';
 import { type Result, walletError } from '../../shared/result.ts';
 import type { SenderClass } from './classify-sender.ts';

@@ -2,7 +2,12 @@
  * Where each environment lives. TEST / DEMO / PRD are built in; custom environments are loopback
  * sandboxes the user added in the extension's options (never sent by a page — SECURITY.md T6).
  */
-import { BUILT_IN_ENVIRONMENTS, isBuiltInEnvironment, isCustomEnvironmentId, parseCustomBaseUrl } from '../../shared/ksef/environments.ts';
+import {
+  BUILT_IN_ENVIRONMENTS,
+  isBuiltInEnvironment,
+  isCustomEnvironmentId,
+  parseCustomBaseUrl,
+} from '../../shared/ksef/environments.ts';
 import type { CustomEnvironmentId, EnvironmentId } from '../../shared/ksef/transport-types.ts';
 import type { EnvironmentInfo } from '../../shared/protocol/messages.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
@@ -21,13 +26,18 @@ export function createEnvironmentRegistry(store: CustomEnvironmentStore, devSand
   const devSandbox = devSandboxUrl ? parseCustomBaseUrl(devSandboxUrl) : null;
 
   async function list(): Promise<EnvironmentInfo[]> {
-    const builtIn = (Object.keys(BUILT_IN_ENVIRONMENTS) as (keyof typeof BUILT_IN_ENVIRONMENTS)[]).map((id) => ({
-      id,
-      baseUrl: BUILT_IN_ENVIRONMENTS[id],
-      label: BUILT_IN_LABELS[id],
-    }));
+    const builtIn = (Object.keys(BUILT_IN_ENVIRONMENTS) as (keyof typeof BUILT_IN_ENVIRONMENTS)[]).map(
+      (id) => ({
+        id,
+        baseUrl: BUILT_IN_ENVIRONMENTS[id],
+        label: BUILT_IN_LABELS[id],
+      }),
+    );
     const custom = (await store.list()).map((r) => ({ id: r.id, baseUrl: r.baseUrl, label: r.label }));
-    const dev = devSandbox && !custom.some((c) => c.id === DEV_SANDBOX_ID) ? [{ id: DEV_SANDBOX_ID, baseUrl: devSandbox, label: 'Sandbox (npm start)' }] : [];
+    const dev =
+      devSandbox && !custom.some((c) => c.id === DEV_SANDBOX_ID)
+        ? [{ id: DEV_SANDBOX_ID, baseUrl: devSandbox, label: 'Sandbox (npm start)' }]
+        : [];
     return [...builtIn, ...dev, ...custom];
   }
 
@@ -41,7 +51,10 @@ export function createEnvironmentRegistry(store: CustomEnvironmentStore, devSand
 
   async function addCustom(label: string, url: string, now: number): Promise<Result<EnvironmentInfo>> {
     const baseUrl = parseCustomBaseUrl(url.trim());
-    if (!baseUrl) return fail('BAD_PARAMS', { detail: 'custom URL must be http://127.0.0.1:PORT/v2 or http://localhost:PORT/v2' });
+    if (!baseUrl)
+      return fail('BAD_PARAMS', {
+        detail: 'custom URL must be http://127.0.0.1:PORT/v2 or http://localhost:PORT/v2',
+      });
     const cleanLabel = label.trim().slice(0, 60) || baseUrl;
     const slug = slugify(cleanLabel);
     const id = `custom:${slug}` as CustomEnvironmentId;

@@ -37,7 +37,9 @@ export function OptionsPage() {
     setMessage(null);
     if (BUILD.flavour === 'production') {
       // Loopback access is not granted at install in production; ask at the moment it is needed.
-      const granted = await browser.permissions.request({ origins: ['http://127.0.0.1/*', 'http://localhost/*'] });
+      const granted = await browser.permissions.request({
+        origins: ['http://127.0.0.1/*', 'http://localhost/*'],
+      });
       if (!granted) return setMessage({ kind: 'error', text: t('permissionDenied') });
     }
     const added = await registry.addCustom(label, url, Date.now());
@@ -76,11 +78,18 @@ export function OptionsPage() {
       <form onSubmit={onAdd} aria-labelledby="add">
         <h2 id="add">{t('addSandbox')}</h2>
         <label>
-          {t('sandboxName')} <input name="label" value={label} onInput={(e) => setLabel(e.currentTarget.value)} />
+          {t('sandboxName')}{' '}
+          <input name="label" value={label} onInput={(e) => setLabel(e.currentTarget.value)} />
         </label>
         <label>
           {t('sandboxUrl')}{' '}
-          <input name="url" required value={url} onInput={(e) => setUrl(e.currentTarget.value)} placeholder="http://127.0.0.1:5181/v2" />
+          <input
+            name="url"
+            required
+            value={url}
+            onInput={(e) => setUrl(e.currentTarget.value)}
+            placeholder="http://127.0.0.1:5181/v2"
+          />
         </label>
         <button type="submit">{t('add')}</button>
         {message ? <p role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</p> : null}

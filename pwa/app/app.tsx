@@ -5,7 +5,9 @@ import { createExtensionLink } from '../platform/extension-link.ts';
 import { APP_STRINGS } from './strings.ts';
 
 export function App() {
-  const [locale, setLocale] = useState<Locale>(() => (localStorage.getItem('ksef-wallet.locale') === 'en' ? 'en' : 'pl'));
+  const [locale, setLocale] = useState<Locale>(() =>
+    localStorage.getItem('ksef-wallet.locale') === 'en' ? 'en' : 'pl',
+  );
   const t = createTranslator(APP_STRINGS, locale);
   const link = useMemo(() => createExtensionLink(), []);
   return (

@@ -3,7 +3,8 @@ import type { Dictionary } from '../../shared/i18n/translate.ts';
 export const APP_STRINGS = {
   pl: {
     appTitle: 'KSeF Wallet',
-    tagline: 'Portfel poświadczeń KSeF twojej firmy — klucze, certyfikaty i tokeny zostają w tej przeglądarce.',
+    tagline:
+      'Portfel poświadczeń KSeF twojej firmy — klucze, certyfikaty i tokeny zostają w tej przeglądarce.',
     extensionChecking: 'Sprawdzanie rozszerzenia KSeF Wallet…',
     extensionConnected: 'Rozszerzenie KSeF Wallet połączone (wersja {version}).',
     extensionMissing:

@@ -22,7 +22,8 @@ export async function startStaticServer(options: {
   spaFallback?: boolean;
 }): Promise<StaticServer> {
   const root = resolve(options.root);
-  if (!existsSync(resolve(root, 'index.html'))) throw new Error(`nothing built in ${root} (run npm run build)`);
+  if (!existsSync(resolve(root, 'index.html')))
+    throw new Error(`nothing built in ${root} (run npm run build)`);
   const host = options.host ?? '127.0.0.1';
   const headers = options.headers ?? PWA_RESPONSE_HEADERS;
   const app = new Hono();
@@ -30,12 +31,19 @@ export async function startStaticServer(options: {
     await next();
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
     // The service worker and the page that lists asset hashes must never come from an HTTP cache.
-    if (c.req.path === '/sw.js' || c.req.path === '/' || c.req.path.endsWith('.html')) c.header('Cache-Control', 'no-cache');
+    if (c.req.path === '/sw.js' || c.req.path === '/' || c.req.path.endsWith('.html'))
+      c.header('Cache-Control', 'no-cache');
   });
   const rootRel = relative(process.cwd(), root) || '.';
   app.use('*', serveStatic({ root: rootRel }));
   if (options.spaFallback !== false) {
-    app.get('*', serveStatic({ root: rootRel, rewriteRequestPath: (p) => (/\.[a-z0-9]+$/i.test(p) ? p : '/index.html') }));
+    app.get(
+      '*',
+      serveStatic({
+        root: rootRel,
+        rewriteRequestPath: (p) => (/\.[a-z0-9]+$/i.test(p) ? p : '/index.html'),
+      }),
+    );
   }
   const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host });
   await new Promise<void>((ok, fail) => {

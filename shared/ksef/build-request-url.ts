@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../result.ts';
-import { KSEF_OPERATIONS, type KsefOperationId } from './generated/operations.ts';
 import { isTestEnvironment } from './environments.ts';
+import { KSEF_OPERATIONS, type KsefOperationId } from './generated/operations.ts';
 import type { EnvironmentId, KsefRequest } from './transport-types.ts';
 
 /** Request headers a caller may set; everything else (Cookie, Origin, Host, …) is dropped. */
@@ -42,23 +42,29 @@ export type BuiltRequest = {
 export function buildRequest(baseUrl: string, req: KsefRequest): Result<BuiltRequest> {
   if (!isKsefOperationId(req.operation)) return fail('UNKNOWN_OPERATION');
   const spec = KSEF_OPERATIONS[req.operation];
-  if (spec.testOnly && !isTestEnvironment(req.env as EnvironmentId)) return fail('NOT_ALLOWED', { detail: 'test data exists on TEST only' });
+  if (spec.testOnly && !isTestEnvironment(req.env as EnvironmentId))
+    return fail('NOT_ALLOWED', { detail: 'test data exists on TEST only' });
 
   const given = req.pathParams ?? {};
   const givenNames = Object.keys(given);
-  if (givenNames.length !== spec.pathParams.length || !spec.pathParams.every((p) => Object.hasOwn(given, p))) {
+  if (
+    givenNames.length !== spec.pathParams.length ||
+    !spec.pathParams.every((p) => Object.hasOwn(given, p))
+  ) {
     return fail('BAD_PARAMS', { detail: 'path parameters do not match the operation' });
   }
   let path: string = spec.path;
   for (const name of spec.pathParams) {
     const value = given[name];
-    if (typeof value !== 'string' || !PATH_PARAM.test(value)) return fail('BAD_PARAMS', { detail: `path parameter ${name}` });
+    if (typeof value !== 'string' || !PATH_PARAM.test(value))
+      return fail('BAD_PARAMS', { detail: `path parameter ${name}` });
     path = path.replace(`{${name}}`, value);
   }
 
   const search = new URLSearchParams();
   for (const [name, raw] of Object.entries(req.query ?? {})) {
-    if (!(spec.query as readonly string[]).includes(name)) return fail('BAD_PARAMS', { detail: `query parameter ${name}` });
+    if (!(spec.query as readonly string[]).includes(name))
+      return fail('BAD_PARAMS', { detail: `query parameter ${name}` });
     const value = String(raw);
     if (!QUERY_VALUE.test(value)) return fail('BAD_PARAMS', { detail: `query parameter ${name}` });
     search.append(name, value);
@@ -68,7 +74,8 @@ export function buildRequest(baseUrl: string, req: KsefRequest): Result<BuiltReq
   for (const [rawName, value] of Object.entries(req.headers ?? {})) {
     const name = rawName.toLowerCase();
     if (!REQUEST_HEADER_ALLOWLIST.includes(name)) return fail('BAD_PARAMS', { detail: `header ${name}` });
-    if (typeof value !== 'string' || !HEADER_VALUE.test(value)) return fail('BAD_PARAMS', { detail: `header ${name}` });
+    if (typeof value !== 'string' || !HEADER_VALUE.test(value))
+      return fail('BAD_PARAMS', { detail: `header ${name}` });
     headers[name] = value;
   }
   if (req.body !== undefined && typeof req.body !== 'string') return fail('BAD_PARAMS', { detail: 'body' });

@@ -33,7 +33,10 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
       const built = buildRequest(baseUrl, req);
       if (!built.ok) return built;
       const { method, url, headers, body } = built.value;
-      if (body !== undefined && new TextEncoder().encode(body).byteLength > TRANSPORT_LIMITS.MAX_REQUEST_BYTES) {
+      if (
+        body !== undefined &&
+        new TextEncoder().encode(body).byteLength > TRANSPORT_LIMITS.MAX_REQUEST_BYTES
+      ) {
         return fail('REQUEST_TOO_LARGE');
       }
       const timeout = AbortSignal.timeout(timeoutMs);
@@ -72,7 +75,12 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
   };
 }
 
-async function readCapped(res: Response, maxBytes: number, signal: AbortSignal | undefined, timeout: AbortSignal): Promise<Result<string>> {
+async function readCapped(
+  res: Response,
+  maxBytes: number,
+  signal: AbortSignal | undefined,
+  timeout: AbortSignal,
+): Promise<Result<string>> {
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > maxBytes) {
     await res.body?.cancel().catch(() => {});

@@ -31,7 +31,8 @@ export function parseEnvelope(raw: unknown): Result<Envelope> {
   if (!outer.success) return fail('BAD_MESSAGE', { detail: outer.issues[0]?.message ?? 'envelope' });
   const kind = outer.output.kind;
   const payload = v.safeParse(PAYLOAD_SCHEMAS[kind], outer.output.payload);
-  if (!payload.success) return fail('BAD_MESSAGE', { detail: `${kind}: ${payload.issues[0]?.message ?? 'payload'}` });
+  if (!payload.success)
+    return fail('BAD_MESSAGE', { detail: `${kind}: ${payload.issues[0]?.message ?? 'payload'}` });
   return ok({ ...outer.output, kind, payload: payload.output } as Envelope);
 }
 
@@ -40,8 +41,20 @@ export function makeEnvelope<K extends MessageKind>(kind: K, payload: Payloads[K
 }
 
 export type Reply<K extends MessageKind = MessageKind> =
-  | { readonly protocol: typeof PROTOCOL; readonly v: typeof PROTOCOL_VERSION; readonly id: string; readonly ok: true; readonly value: Replies[K] }
-  | { readonly protocol: typeof PROTOCOL; readonly v: typeof PROTOCOL_VERSION; readonly id: string; readonly ok: false; readonly error: WalletError };
+  | {
+      readonly protocol: typeof PROTOCOL;
+      readonly v: typeof PROTOCOL_VERSION;
+      readonly id: string;
+      readonly ok: true;
+      readonly value: Replies[K];
+    }
+  | {
+      readonly protocol: typeof PROTOCOL;
+      readonly v: typeof PROTOCOL_VERSION;
+      readonly id: string;
+      readonly ok: false;
+      readonly error: WalletError;
+    };
 
 export const replyOk = <K extends MessageKind>(id: string, value: Replies[K]): Reply<K> => ({
   protocol: PROTOCOL,

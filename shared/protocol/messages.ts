@@ -4,11 +4,11 @@
  * `parseEnvelope` (strict: unknown keys are refused) before reading anything.
  */
 import * as v from 'valibot';
-import { KSEF_OPERATIONS } from '../ksef/generated/operations.ts';
 import { isEnvironmentId } from '../ksef/environments.ts';
-import type { EnvironmentId, KsefResponse } from '../ksef/transport-types.ts';
 import type { KsefOperationId } from '../ksef/generated/operations.ts';
-import { PROTOCOL, PROTOCOL_VERSION, ENVELOPE_LIMITS } from './constants.ts';
+import { KSEF_OPERATIONS } from '../ksef/generated/operations.ts';
+import type { EnvironmentId, KsefResponse } from '../ksef/transport-types.ts';
+import { ENVELOPE_LIMITS, type PROTOCOL, type PROTOCOL_VERSION } from './constants.ts';
 
 const shortString = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const stringRecord = (maxKeys: number, maxValue: number) =>
@@ -42,7 +42,11 @@ export const PAYLOAD_SCHEMAS = {
 export type MessageKind = keyof typeof PAYLOAD_SCHEMAS;
 export type Payloads = { [K in MessageKind]: v.InferOutput<(typeof PAYLOAD_SCHEMAS)[K]> };
 
-export type EnvironmentInfo = { readonly id: EnvironmentId; readonly baseUrl: string; readonly label: string };
+export type EnvironmentInfo = {
+  readonly id: EnvironmentId;
+  readonly baseUrl: string;
+  readonly label: string;
+};
 export type Replies = {
   ping: { readonly extensionVersion: string; readonly protocolVersion: number };
   'transport.send': KsefResponse;

@@ -30,16 +30,28 @@ function sendFromPage(page: Page, message: unknown): Promise<unknown> {
   return page.evaluate(
     (extId, msg) =>
       new Promise((resolve) => {
-        const rt = (globalThis as unknown as { chrome?: { runtime?: { sendMessage?: Function; lastError?: { message: string } } } }).chrome?.runtime;
+        const rt = (
+          globalThis as unknown as {
+            chrome?: {
+              runtime?: { sendMessage?: (...args: unknown[]) => void; lastError?: { message: string } };
+            };
+          }
+        ).chrome?.runtime;
         if (!rt?.sendMessage) return resolve({ noRuntime: true });
-        rt.sendMessage(extId, msg, (reply: unknown) => resolve(reply ?? { lastError: rt.lastError?.message ?? 'none' }));
+        rt.sendMessage(extId, msg, (reply: unknown) =>
+          resolve(reply ?? { lastError: rt.lastError?.message ?? 'none' }),
+        );
       }),
     EXTENSION_ID,
     message as never,
   );
 }
 
-const envelope = (kind: string, payload: unknown, id = `test-${Math.random().toString(36).slice(2, 12)}`) => ({
+const envelope = (
+  kind: string,
+  payload: unknown,
+  id = `test-${Math.random().toString(36).slice(2, 12)}`,
+) => ({
   protocol: 'ksef-wallet',
   v: 1,
   id,
@@ -49,12 +61,24 @@ const envelope = (kind: string, payload: unknown, id = `test-${Math.random().toS
 
 beforeAll(async () => {
   api = await startLocalServer({
-    'POST /v2/auth/challenge': () => ({ status: 200, headers: { 'content-type': 'application/json', 'x-internal': 'dropped' }, body: JSON.stringify(CHALLENGE) }),
+    'POST /v2/auth/challenge': () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-internal': 'dropped' },
+      body: JSON.stringify(CHALLENGE),
+    }),
     'GET /v2/certificates/limits': () => ({ status: 302, headers: { location: '/v2/auth/challenge' } }),
-    'GET /v2/security/public-key-certificates': () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.alloc(2 * 1024 * 1024, 0x20) }),
+    'GET /v2/security/public-key-certificates': () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(2 * 1024 * 1024, 0x20),
+    }),
   });
   foreign = await startLocalServer({
-    'GET /': () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Obca strona</title><p>evil</p>' }),
+    'GET /': () => ({
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<!doctype html><title>Obca strona</title><p>evil</p>',
+    }),
   });
   b = await launchBrowser({ extensionDir: inject('extensionDir') });
   await waitForExtensionWorker(b);
@@ -126,7 +150,10 @@ describe('PWA ↔ extension bridge', () => {
 
   it('does not follow a redirect', async () => {
     const before = api.requests.length;
-    const reply = (await sendFromPage(pwa, envelope('transport.send', { env: 'custom:serwer-testowy', operation: 'GET /certificates/limits' }))) as {
+    const reply = (await sendFromPage(
+      pwa,
+      envelope('transport.send', { env: 'custom:serwer-testowy', operation: 'GET /certificates/limits' }),
+    )) as {
       ok: boolean;
       error: { code: string };
     };
@@ -135,18 +162,60 @@ describe('PWA ↔ extension bridge', () => {
   });
 
   it('refuses a response body over 1 MiB', async () => {
-    const reply = await sendFromPage(pwa, envelope('transport.send', { env: 'custom:serwer-testowy', operation: 'GET /security/public-key-certificates' }));
+    const reply = await sendFromPage(
+      pwa,
+      envelope('transport.send', {
+        env: 'custom:serwer-testowy',
+        operation: 'GET /security/public-key-certificates',
+      }),
+    );
     expect(reply).toMatchObject({ ok: false, error: { code: 'RESPONSE_TOO_LARGE' } });
   });
 
   it.each([
-    ['a URL instead of an operation', { env: 'custom:serwer-testowy', operation: 'http://127.0.0.1:1/v2/auth/challenge' }, 'BAD_MESSAGE'],
-    ['an operation outside the KSeF auth API', { env: 'custom:serwer-testowy', operation: 'GET /invoices/ksef/{ksefNumber}', pathParams: { ksefNumber: 'x' } }, 'BAD_MESSAGE'],
-    ['a path that climbs out', { env: 'custom:serwer-testowy', operation: 'GET /auth/{referenceNumber}', pathParams: { referenceNumber: '../../admin' } }, 'BAD_PARAMS'],
-    ['a url field smuggled into the payload', { env: 'custom:serwer-testowy', operation: 'POST /auth/challenge', url: 'http://127.0.0.1:9/' }, 'BAD_MESSAGE'],
-    ['a header outside the allowlist', { env: 'custom:serwer-testowy', operation: 'POST /auth/challenge', headers: { cookie: 'a=b' } }, 'BAD_PARAMS'],
-    ['an environment nobody configured', { env: 'custom:elsewhere', operation: 'POST /auth/challenge' }, 'UNKNOWN_ENVIRONMENT'],
-    ['test data on production', { env: 'PRD', operation: 'POST /testdata/subject', body: '{}' }, 'NOT_ALLOWED'],
+    [
+      'a URL instead of an operation',
+      { env: 'custom:serwer-testowy', operation: 'http://127.0.0.1:1/v2/auth/challenge' },
+      'BAD_MESSAGE',
+    ],
+    [
+      'an operation outside the KSeF auth API',
+      {
+        env: 'custom:serwer-testowy',
+        operation: 'GET /invoices/ksef/{ksefNumber}',
+        pathParams: { ksefNumber: 'x' },
+      },
+      'BAD_MESSAGE',
+    ],
+    [
+      'a path that climbs out',
+      {
+        env: 'custom:serwer-testowy',
+        operation: 'GET /auth/{referenceNumber}',
+        pathParams: { referenceNumber: '../../admin' },
+      },
+      'BAD_PARAMS',
+    ],
+    [
+      'a url field smuggled into the payload',
+      { env: 'custom:serwer-testowy', operation: 'POST /auth/challenge', url: 'http://127.0.0.1:9/' },
+      'BAD_MESSAGE',
+    ],
+    [
+      'a header outside the allowlist',
+      { env: 'custom:serwer-testowy', operation: 'POST /auth/challenge', headers: { cookie: 'a=b' } },
+      'BAD_PARAMS',
+    ],
+    [
+      'an environment nobody configured',
+      { env: 'custom:elsewhere', operation: 'POST /auth/challenge' },
+      'UNKNOWN_ENVIRONMENT',
+    ],
+    [
+      'test data on production',
+      { env: 'PRD', operation: 'POST /testdata/subject', body: '{}' },
+      'NOT_ALLOWED',
+    ],
   ])('refuses %s', async (_label, payload, code) => {
     const before = api.requests.length;
     const reply = await sendFromPage(pwa, envelope('transport.send', payload));
@@ -155,8 +224,14 @@ describe('PWA ↔ extension bridge', () => {
   });
 
   it('refuses an unknown message kind and a wrong protocol version', async () => {
-    expect(await sendFromPage(pwa, envelope('vault.export', {}))).toMatchObject({ ok: false, error: { code: 'BAD_MESSAGE' } });
-    expect(await sendFromPage(pwa, { ...envelope('ping', {}), v: 2 })).toMatchObject({ ok: false, error: { code: 'BAD_MESSAGE' } });
+    expect(await sendFromPage(pwa, envelope('vault.export', {}))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_MESSAGE' },
+    });
+    expect(await sendFromPage(pwa, { ...envelope('ping', {}), v: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_MESSAGE' },
+    });
     expect(await sendFromPage(pwa, 'ping')).toMatchObject({ ok: false, error: { code: 'BAD_MESSAGE' } });
   });
 
@@ -164,27 +239,53 @@ describe('PWA ↔ extension bridge', () => {
     const page = await b.newPage();
     await page.goto(`${foreign.origin}/`);
     const before = api.requests.length;
-    const reply = await sendFromPage(page, envelope('transport.send', { env: 'custom:serwer-testowy', operation: 'POST /auth/challenge', body: '{}' }));
+    const reply = await sendFromPage(
+      page,
+      envelope('transport.send', {
+        env: 'custom:serwer-testowy',
+        operation: 'POST /auth/challenge',
+        body: '{}',
+      }),
+    );
     expect(reply).toMatchObject({ ok: false, error: { code: 'SENDER_REJECTED' } });
-    expect(await sendFromPage(page, envelope('ping', {}))).toMatchObject({ ok: false, error: { code: 'SENDER_REJECTED' } });
+    expect(await sendFromPage(page, envelope('ping', {}))).toMatchObject({
+      ok: false,
+      error: { code: 'SENDER_REJECTED' },
+    });
     expect(api.requests.length).toBe(before);
     await page.close();
   });
 
   it('gives another extension no answer at all', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'other-extension-'));
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'Other', version: '1.0', background: { service_worker: 'sw.js' } }));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        manifest_version: 3,
+        name: 'Other',
+        version: '1.0',
+        background: { service_worker: 'sw.js' },
+      }),
+    );
     writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("install", () => {});');
     const otherId = await b.browser.installExtension(dir);
-    const target = await b.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${otherId}/`));
+    const target = await b.browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${otherId}/`),
+    );
     const worker = await target.worker();
     const outcome = await worker!.evaluate(
       (extId, msg) =>
         new Promise((resolve) => {
-          chrome.runtime.sendMessage(extId, msg, (reply: unknown) => resolve(reply ?? { lastError: chrome.runtime.lastError?.message ?? 'none' }));
+          chrome.runtime.sendMessage(extId, msg, (reply: unknown) =>
+            resolve(reply ?? { lastError: chrome.runtime.lastError?.message ?? 'none' }),
+          );
         }),
       EXTENSION_ID,
-      envelope('transport.send', { env: 'custom:serwer-testowy', operation: 'POST /auth/challenge', body: '{}' }) as never,
+      envelope('transport.send', {
+        env: 'custom:serwer-testowy',
+        operation: 'POST /auth/challenge',
+        body: '{}',
+      }) as never,
     );
     expect(outcome).toHaveProperty('lastError');
     expect(JSON.stringify(outcome)).not.toContain('"ok"');

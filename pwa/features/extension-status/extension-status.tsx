@@ -4,10 +4,20 @@ import type { ExtensionLink } from '../../platform/extension-link.ts';
 
 type Status =
   | { readonly kind: 'checking' }
-  | { readonly kind: 'connected'; readonly version: string; readonly environments: readonly EnvironmentInfo[] }
+  | {
+      readonly kind: 'connected';
+      readonly version: string;
+      readonly environments: readonly EnvironmentInfo[];
+    }
   | { readonly kind: 'missing' };
 
-export function ExtensionStatus(props: { link: ExtensionLink; t: (k: 'extensionChecking' | 'extensionConnected' | 'extensionMissing' | 'environments', v?: Record<string, string>) => string }) {
+export function ExtensionStatus(props: {
+  link: ExtensionLink;
+  t: (
+    k: 'extensionChecking' | 'extensionConnected' | 'extensionMissing' | 'environments',
+    v?: Record<string, string>,
+  ) => string;
+}) {
   const { link, t } = props;
   const [status, setStatus] = useState<Status>({ kind: 'checking' });
   useEffect(() => {
@@ -15,7 +25,11 @@ export function ExtensionStatus(props: { link: ExtensionLink; t: (k: 'extensionC
       const ping = await link.call('ping', {});
       if (!ping.ok) return setStatus({ kind: 'missing' });
       const envs = await link.call('environments.list', {});
-      setStatus({ kind: 'connected', version: ping.value.extensionVersion, environments: envs.ok ? envs.value.environments : [] });
+      setStatus({
+        kind: 'connected',
+        version: ping.value.extensionVersion,
+        environments: envs.ok ? envs.value.environments : [],
+      });
     })();
   }, [link]);
 

@@ -20,7 +20,9 @@ export type TestBrowser = {
   close(): Promise<void>;
 };
 
-export async function launchBrowser(options: { extensionDir?: string; keepProfile?: boolean } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  options: { extensionDir?: string; keepProfile?: boolean } = {},
+): Promise<TestBrowser> {
   const profileDir = mkdtempSync(join(tmpdir(), 'ksef-wallet-profile-'));
   const browser = await puppeteer.launch({
     executablePath: CHROME_PATH,

@@ -35,7 +35,11 @@ export default async function setup(project: TestProject) {
     WALLET_EXTENSION_OUT: extensionOut,
     WALLET_PWA_OUT: pwaDir,
   };
-  execFileSync('npx', ['vite', 'build', '--config', 'pwa/vite.config.ts', '--logLevel', 'warn'], { cwd: root, env, stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', '--config', 'pwa/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
   execFileSync('npx', ['wxt', 'build'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const server = await startStaticServer({ root: pwaDir, port });
   project.provide('pwaOrigin', server.origin);

@@ -5,9 +5,23 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type RecordedRequest = { method: string; url: string; headers: IncomingMessage['headers']; body: string };
-export type LocalServer = { origin: string; port: number; requests: RecordedRequest[]; close(): Promise<void> };
-type Route = (req: RecordedRequest) => { status: number; headers?: Record<string, string>; body?: string | Buffer };
+export type RecordedRequest = {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+};
+export type LocalServer = {
+  origin: string;
+  port: number;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+};
+type Route = (req: RecordedRequest) => {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+};
 
 export async function startLocalServer(routes: Record<string, Route>): Promise<LocalServer> {
   const requests: RecordedRequest[] = [];
@@ -15,7 +29,12 @@ export async function startLocalServer(routes: Record<string, Route>): Promise<L
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rec = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const rec = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(rec);
       const route = routes[`${rec.method} ${rec.url.split('?')[0]}`];
       const out = route ? route(rec) : { status: 404, body: 'not found' };
