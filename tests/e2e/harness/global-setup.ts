@@ -4,7 +4,7 @@
  * production headers. Test files get the paths and origin through `inject()`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startStaticServer } from '../../../pwa/hosting/static-server.ts';
@@ -21,8 +21,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const buildDir = resolve(root, 'tests/artifacts/build');
-  mkdirSync(buildDir, { recursive: true });
+  // A folder per run: several runs (developers, CI) may build at the same time.
+  mkdirSync(resolve(root, 'tests/artifacts'), { recursive: true });
+  const buildDir = mkdtempSync(resolve(root, 'tests/artifacts/build-'));
   const port = await freePort();
   const pwaOrigin = `http://127.0.0.1:${port}`;
   const pwaDir = resolve(buildDir, 'pwa');
@@ -47,5 +48,6 @@ export default async function setup(project: TestProject) {
   project.provide('extensionDir', resolve(extensionOut, 'chrome-mv3'));
   return async () => {
     await server.close();
+    rmSync(buildDir, { recursive: true, force: true });
   };
 }
