@@ -33,7 +33,13 @@ const lines: string[] = [];
 
 const sandboxModule = resolve(root, 'sandbox/server.ts');
 if (existsSync(sandboxModule)) {
-  const { startSandbox } = (await import(sandboxModule)) as typeof import('../sandbox/server.ts');
+  // Imported by path: the sandbox is an independent program that the product never imports.
+  const { startSandbox } = (await import(sandboxModule)) as {
+    startSandbox(o: {
+      port: number;
+      control: boolean;
+    }): Promise<{ baseUrl: string; seed?: unknown; close(): Promise<void> }>;
+  };
   const sandbox = await startSandbox({ port: sandboxPort, control: true });
   closers.push(() => sandbox.close());
   lines.push(`  KSeF sandbox:   ${sandbox.baseUrl}`);
