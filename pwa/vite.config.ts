@@ -33,9 +33,19 @@ export default defineConfig({
         display: 'standalone',
         background_color: '#ffffff',
         theme_color: '#1d4ed8',
-        icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+        // Chrome's installability check needs PNG icons of 192 and 512 px (rendered from icon.svg).
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
       },
+      // The icons are already precached by globPatterns; listing them twice only bloats the manifest.
+      includeManifestIcons: false,
       workbox: {
+        // The worker runs under the same Trusted Types CSP as the page, where importScripts() of a
+        // separate workbox runtime file is a blocked script sink: bundle the runtime into sw.js.
+        inlineWorkboxRuntime: true,
         // The first offline reload only works when the new worker takes over at once (TOOLING.md).
         skipWaiting: true,
         clientsClaim: true,

@@ -1,11 +1,10 @@
+import './styles.css';
 import { render } from 'preact';
-import { Workbox } from 'workbox-window';
+import { registerServiceWorker } from '../platform/register-service-worker.ts';
 import { App } from './app.tsx';
 
 render(<App />, document.getElementById('app')!);
 
-if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  // updateViaCache 'none': the worker script itself never comes from an HTTP cache (SECURITY.md T11).
-  const wb = new Workbox('/sw.js', { updateViaCache: 'none' });
-  void wb.register();
-}
+// MODE, not PROD: PROD follows NODE_ENV, which test runners set to "test" while building for real;
+// the dev server (mode "development") serves no sw.js.
+if (import.meta.env.MODE === 'production') registerServiceWorker();
