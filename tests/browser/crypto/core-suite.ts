@@ -5,7 +5,11 @@
  * assertions prove the code is platform-free and works with keys `exportKey` cannot read.
  */
 
+import * as asn1js from 'asn1js';
+import { buildCsr } from '../../../shared/crypto/csr.ts';
 import { fromBase64, toBase64 } from '../../../shared/crypto/encoding.ts';
+import { generateSigningKey, type SigningAlgorithm, unwrapSigningKey } from '../../../shared/crypto/keys.ts';
+import { createSelfSignedTestCertificate } from '../../../shared/crypto/test-certificate.ts';
 import { readCertificate } from '../../../shared/crypto/x509-reader.ts';
 import reqInternalId from '../../fixtures/ksef-official/auth-token-request-context-internal-id.xml?raw';
 import reqNip from '../../fixtures/ksef-official/auth-token-request-context-nip.xml?raw';
@@ -37,6 +41,86 @@ const ksefCertDer = (): Uint8Array => {
   if (!r.ok) throw new Error('fixture is not Base64');
   return r.value;
 };
+
+const utf8 = (t: string) => new TextEncoder().encode(t);
+export const FIXED_NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+export const fixedClock = { now: () => FIXED_NOW };
+
+export async function newDataKey(subtle: SubtleCrypto): Promise<CryptoKey> {
+  return subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['wrapKey', 'unwrapKey']);
+}
+
+export async function newSigner(subtle: SubtleCrypto, alg: SigningAlgorithm) {
+  const dataKey = await newDataKey(subtle);
+  const key = await generateSigningKey(subtle, alg, dataKey, utf8(`ksef-wallet/1/keys/${alg}`));
+  if (!key.ok) throw new Error(`generateSigningKey: ${key.error.reason}`);
+  const cert = await createSelfSignedTestCertificate(
+    subtle,
+    { kind: 'seal', nip: '5265877635', organizationName: 'Zażółć gęślą jaźń Sp. z o.o.' },
+    key.value,
+    fixedClock,
+  );
+  if (!cert.ok) throw new Error(`createSelfSignedTestCertificate: ${cert.error.reason}`);
+  return { ...key.value, dataKey, certificateDer: cert.value };
+}
+
+async function exportRefused(subtle: SubtleCrypto, key: CryptoKey): Promise<boolean> {
+  for (const format of ['pkcs8', 'jwk'] as const) {
+    try {
+      await subtle.exportKey(format, key);
+      return false;
+    } catch {
+      // expected: the key is not extractable
+    }
+  }
+  return true;
+}
+
+const ALGS: readonly SigningAlgorithm[] = ['RSA-2048', 'ECDSA-P256'];
+
+/** Decodes a CSR enough to check its DN encoding and its signature with Web Crypto. */
+async function inspectCsr(
+  subtle: SubtleCrypto,
+  der: Uint8Array,
+  publicKey: CryptoKey,
+  alg: SigningAlgorithm,
+) {
+  const top = asn1js.fromBER(new Uint8Array(der)).result as asn1js.Sequence;
+  const [info, algId, sig] = top.valueBlock.value as [asn1js.Sequence, asn1js.Sequence, asn1js.BitString];
+  const name = info.valueBlock.value[1] as asn1js.Sequence;
+  const rdns = name.valueBlock.value.map((rdn) => {
+    const set = (rdn as asn1js.Set).valueBlock.value;
+    check(set.length === 1, 'one attribute per RDN');
+    const [oid, value] = (set[0] as asn1js.Sequence).valueBlock.value as [
+      asn1js.ObjectIdentifier,
+      asn1js.BaseBlock,
+    ];
+    return `${oid.valueBlock.toString()}:${value.constructor.name}:${(value as unknown as { valueBlock: { value: string } }).valueBlock.value}`;
+  });
+  const algParts = algId.valueBlock.value;
+  const sigBytes = new Uint8Array(sig.valueBlock.valueHexView);
+  const infoDer = new Uint8Array(info.valueBeforeDecodeView);
+  let valid: boolean;
+  if (alg === 'RSA-2048') {
+    check(algParts.length === 2 && algParts[1] instanceof asn1js.Null, 'RSA algorithm id carries NULL');
+    valid = await subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, publicKey, sigBytes, infoDer);
+  } else {
+    check(algParts.length === 1, 'ECDSA algorithm id has no parameters');
+    const seq = asn1js.fromBER(sigBytes).result as asn1js.Sequence;
+    const ints = seq.valueBlock.value.map((i) => {
+      const b = new Uint8Array((i as asn1js.Integer).valueBlock.valueHexView);
+      const t = b.length > 32 ? b.subarray(b.length - 32) : b;
+      const out = new Uint8Array(32);
+      out.set(t, 32 - t.length);
+      return out;
+    });
+    const raw = new Uint8Array(64);
+    raw.set(ints[0]!, 0);
+    raw.set(ints[1]!, 32);
+    valid = await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, raw, infoDer);
+  }
+  return { rdns, valid };
+}
 
 export const CORE_CASES: readonly CoreCase[] = [
   {
@@ -100,6 +184,142 @@ export const CORE_CASES: readonly CoreCase[] = [
           !r.ok && codes.includes(r.error.reason),
           `expected ${codes} got ${JSON.stringify(r)}`.slice(0, 200),
         );
+      }
+    },
+  },
+  ...ALGS.map(
+    (alg): CoreCase => ({
+      name: `generates a ${alg} key that is wrapped at once and usable only as a non-extractable key`,
+      async run(subtle) {
+        const dataKey = await newDataKey(subtle);
+        const aad = utf8('ksef-wallet/1/certificates/0b8c/5265877635/TEST');
+        const k = await generateSigningKey(subtle, alg, dataKey, aad);
+        check(k.ok, 'generated');
+        const { wrapped, privateKey, publicKey } = k.value;
+        equal([wrapped.v, wrapped.alg, wrapped.iv.length], [1, alg, 12], 'wrapped form');
+        check(!privateKey.extractable && (await exportRefused(subtle, privateKey)), 'exportKey refused');
+        const again = await unwrapSigningKey(subtle, dataKey, wrapped, aad);
+        check(
+          again.ok && !again.value.extractable && (await exportRefused(subtle, again.value)),
+          'unwraps non-extractable',
+        );
+        const params =
+          alg === 'RSA-2048' ? { name: 'RSASSA-PKCS1-v1_5' } : { name: 'ECDSA', hash: 'SHA-256' };
+        const sig = await subtle.sign(params, again.value, utf8('x'));
+        check(await subtle.verify(params, publicKey, sig, utf8('x')), 'unwrapped key matches the public key');
+        const otherRecord = await unwrapSigningKey(
+          subtle,
+          dataKey,
+          wrapped,
+          utf8('ksef-wallet/1/certificates/other'),
+        );
+        check(!otherRecord.ok && otherRecord.error.reason === 'KEY_UNWRAP_FAILED', 'bound to its record');
+        const otherKey = await unwrapSigningKey(subtle, await newDataKey(subtle), wrapped, aad);
+        check(!otherKey.ok && otherKey.error.reason === 'KEY_UNWRAP_FAILED', 'bound to its data key');
+        const flipped = { ...wrapped, wrapped: wrapped.wrapped.map((b, i) => (i === 5 ? b ^ 1 : b)) };
+        check(!(await unwrapSigningKey(subtle, dataKey, flipped, aad)).ok, 'tampering detected');
+        const v2 = { ...wrapped, v: 2 } as unknown as typeof wrapped;
+        const r = await unwrapSigningKey(subtle, dataKey, v2, aad);
+        check(!r.ok && r.error.reason === 'UNSUPPORTED_KEY', 'unknown version refused');
+      },
+    }),
+  ),
+  ...ALGS.map(
+    (alg): CoreCase => ({
+      name: `builds a ${alg} CSR with exactly the enrollment DN, one RDN each, and a valid signature`,
+      async run(subtle) {
+        const s = await newSigner(subtle, alg);
+        const data = {
+          commonName: 'Zażółć Sp. z o.o.',
+          organizationName: 'Zażółć',
+          organizationIdentifier: 'VATPL-5265877635',
+          countryName: 'PL',
+          serialNumber: 'TINPL-5265877635',
+          uniqueIdentifier: 'a1b2c3',
+          givenName: null,
+        };
+        const csr = await buildCsr(subtle, data, s);
+        check(csr.ok, 'built');
+        const { rdns, valid } = await inspectCsr(subtle, csr.value, s.publicKey, alg);
+        check(valid, 'CSR signature verifies');
+        equal(
+          rdns,
+          [
+            '2.5.4.3:Utf8String:Zażółć Sp. z o.o.',
+            '2.5.4.10:Utf8String:Zażółć',
+            '2.5.4.97:Utf8String:VATPL-5265877635',
+            '2.5.4.6:PrintableString:PL',
+            '2.5.4.5:PrintableString:TINPL-5265877635',
+            '2.5.4.45:Utf8String:a1b2c3',
+          ],
+          'DN in the given order with KSeF string types',
+        );
+      },
+    }),
+  ),
+  {
+    name: 'refuses enrollment data it cannot put into a CSR exactly',
+    async run(subtle) {
+      const s = await newSigner(subtle, 'ECDSA-P256');
+      const bad: unknown[] = [
+        { commonName: 'X' },
+        { commonName: 'X', countryName: 'PL', nickname: 'Y' },
+        { commonName: 'X', countryName: 'PŁ' },
+        { commonName: '', countryName: 'PL' },
+        { commonName: 7, countryName: 'PL' },
+      ];
+      for (const data of bad) {
+        const r = await buildCsr(subtle, data as never, s);
+        check(!r.ok && r.error.reason === 'CSR_BAD_ENROLLMENT_DATA', `refuses ${JSON.stringify(data)}`);
+      }
+    },
+  },
+  {
+    name: 'makes self-signed TEST certificates for a seal and a person, valid from an hour ago',
+    async run(subtle) {
+      const s = await newSigner(subtle, 'RSA-2048');
+      const seal = await readCertificate(subtle, s.certificateDer);
+      check(seal.ok, 'seal parses');
+      equal(
+        seal.value.subject.map((a) => `${a.name}=${a.value}`),
+        [
+          'organizationIdentifier=VATPL-5265877635',
+          'O=Zażółć gęślą jaźń Sp. z o.o.',
+          'CN=Zażółć gęślą jaźń Sp. z o.o.',
+          'C=PL',
+        ],
+        'seal DN',
+      );
+      equal(seal.value.identifiers, { vatplNip: '5265877635' }, 'seal identifier');
+      equal(seal.value.notBeforeMs, FIXED_NOW - 3_600_000, 'notBefore one hour back');
+      check(
+        seal.value.selfIssued && /^[0-9A-F]{16}$/.test(seal.value.serialHex),
+        'self-issued, 16-hex serial',
+      );
+      const ec = await newSigner(subtle, 'ECDSA-P256');
+      const person = await createSelfSignedTestCertificate(
+        subtle,
+        { kind: 'person', givenName: 'Jan', surname: 'Kowalski', pesel: '90010112345' },
+        ec,
+        fixedClock,
+      );
+      check(person.ok, 'person built');
+      const p = await readCertificate(subtle, person.value);
+      check(p.ok, 'person parses');
+      equal(
+        p.value.subject.map((a) => `${a.name}=${a.value}`),
+        ['GN=Jan', 'SN=Kowalski', 'serialNumber=PNOPL-90010112345', 'CN=Jan Kowalski', 'C=PL'],
+        'person DN',
+      );
+      equal(p.value.identifiers, { pesel: '90010112345' }, 'person identifier');
+      equal(p.value.key, { type: 'EC', curve: 'P-256' }, 'key');
+      for (const bad of [
+        { kind: 'seal', nip: '0123456789', organizationName: 'X' },
+        { kind: 'person', givenName: 'A', surname: 'B' },
+        { kind: 'person', givenName: 'A', surname: 'B', pesel: '90130112345' },
+      ] as const) {
+        const r = await createSelfSignedTestCertificate(subtle, bad as never, ec, fixedClock);
+        check(!r.ok && r.error.reason === 'CSR_BAD_ENROLLMENT_DATA', `refuses ${JSON.stringify(bad)}`);
       }
     },
   },
