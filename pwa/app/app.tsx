@@ -6,6 +6,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createTranslator, type Locale } from '../../shared/i18n/translate.ts';
 import { needsAttention } from '../features/attention/needs-attention.ts';
 import { CompaniesPanel } from '../features/companies/companies-panel.tsx';
+import { type ActionsBlockedBy, CompanyScreen } from '../features/company/company-screen.tsx';
+import type { CompanyView } from '../features/company/company-view.ts';
 import { useExtensionStatus } from '../features/extension-status/use-extension-status.ts';
 import { OfflineBanner } from '../features/offline/offline-indicator.tsx';
 import { useOnlineStatus } from '../features/offline/use-online-status.ts';
@@ -14,7 +16,7 @@ import { StartScreen } from '../features/start/start-screen.tsx';
 import { TOKEN_SUNSET_POLICY } from '../features/token-sunset/token-sunset-policy.ts';
 import { createExtensionLink } from '../platform/extension-link.ts';
 import { loadLocale, saveLocale } from './locale.ts';
-import { parseRoute, type Route } from './route.ts';
+import { formatRoute, parseRoute, type Route } from './route.ts';
 import { APP_STRINGS, type Translate } from './strings.ts';
 
 function useHashRoute(): Route {
@@ -48,10 +50,23 @@ export function App() {
   // The vault (companies and credentials) is not part of this build yet: the panel and the summary
   // read its clear metadata once it exists; until then there is nothing stored to show.
   const vaultAvailable = false;
-  const companies: never[] = [];
-  const attention = needsAttention(companies, Date.now(), TOKEN_SUNSET_POLICY);
+  const companies: readonly CompanyView[] = [];
+  const nowMs = Date.now();
+  const attention = needsAttention(
+    companies.map((c) => ({ ...c, certificates: [] })),
+    nowMs,
+    TOKEN_SUNSET_POLICY,
+  );
+  const company = route.screen === 'company' ? companies.find((c) => c.id === route.companyId) : undefined;
+  const blockedBy: ActionsBlockedBy = !online
+    ? 'offline'
+    : extension.status.kind !== 'connected'
+      ? 'extension'
+      : vaultAvailable
+        ? null
+        : 'not-connected';
 
-  const screenTitle = route.screen === 'settings' ? t('settings') : t('startTitle');
+  const screenTitle = route.screen === 'settings' ? t('settings') : company ? company.name : t('startTitle');
   useEffect(() => {
     document.title = `${screenTitle} — ${t('appTitle')}`;
   }, [screenTitle, t]);
@@ -104,7 +119,19 @@ export function App() {
           t={t}
         />
         <main id="content" ref={main} tabIndex={-1} class="content">
-          {route.screen === 'settings' ? (
+          {route.screen === 'company' && company ? (
+            <CompanyScreen
+              company={company}
+              tab={route.tab}
+              onTab={(tab) => {
+                location.hash = formatRoute({ screen: 'company', companyId: company.id, tab });
+              }}
+              actionsBlockedBy={blockedBy}
+              nowMs={nowMs}
+              locale={locale}
+              t={t}
+            />
+          ) : route.screen === 'settings' ? (
             <SettingsScreen locale={locale} onLocale={changeLocale} vaultAvailable={vaultAvailable} t={t} />
           ) : (
             <StartScreen

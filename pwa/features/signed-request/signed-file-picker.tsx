@@ -1,0 +1,49 @@
+/**
+ * "Log in with signed authorization request": a file picker that checks the file at once and
+ * names the exact problem, instead of sending a wrong file to KSeF.
+ */
+import { useId, useState } from 'preact/hooks';
+import type { Translate } from '../../app/strings.ts';
+import { checkSignedFile } from './check-signed-file.ts';
+import { SIGNED_FILE_MESSAGES } from './signed-file-message.ts';
+
+export function SignedFilePicker(props: {
+  expected: { readonly challenge: string; readonly nip: string } | null;
+  disabledReason: string | null;
+  onSigned(bytes: Uint8Array): void;
+  t: Translate;
+}) {
+  const { t } = props;
+  const id = useId();
+  const [error, setError] = useState<string | null>(null);
+  const disabled = props.disabledReason !== null || props.expected === null;
+  return (
+    <div class="field">
+      <label for={id}>{t('loginSignedRequest')}</label>
+      <input
+        id={id}
+        type="file"
+        accept=".xml,application/xml,text/xml"
+        disabled={disabled}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        aria-invalid={error ? 'true' : undefined}
+        onChange={async (e) => {
+          const file = e.currentTarget.files?.[0];
+          if (!file || !props.expected) return;
+          const check = await checkSignedFile(new Uint8Array(await file.arrayBuffer()), props.expected);
+          if (!check.ok) return setError(t(SIGNED_FILE_MESSAGES[check.problem]));
+          setError(null);
+          props.onSigned(check.bytes);
+        }}
+      />
+      <p id={`${id}-hint`} class="field__hint">
+        {props.disabledReason ?? t('signedFile')}
+      </p>
+      {error ? (
+        <p id={`${id}-error`} class="field__error" role="alert" data-testid="signed-file-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
