@@ -6,11 +6,16 @@
  */
 
 import * as asn1js from 'asn1js';
+import {
+  buildUnsignedAuthTokenRequest,
+  readAuthTokenRequest,
+} from '../../../shared/crypto/auth-token-request.ts';
 import { buildCsr } from '../../../shared/crypto/csr.ts';
 import { fromBase64, toBase64 } from '../../../shared/crypto/encoding.ts';
 import { generateSigningKey, type SigningAlgorithm, unwrapSigningKey } from '../../../shared/crypto/keys.ts';
 import { createSelfSignedTestCertificate } from '../../../shared/crypto/test-certificate.ts';
 import { readCertificate } from '../../../shared/crypto/x509-reader.ts';
+import { parseXml } from '../../../shared/crypto/xml-tree.ts';
 import reqInternalId from '../../fixtures/ksef-official/auth-token-request-context-internal-id.xml?raw';
 import reqNip from '../../fixtures/ksef-official/auth-token-request-context-nip.xml?raw';
 import reqNipVatUe from '../../fixtures/ksef-official/auth-token-request-context-nip-vat-ue.xml?raw';
@@ -50,7 +55,11 @@ export async function newDataKey(subtle: SubtleCrypto): Promise<CryptoKey> {
   return subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['wrapKey', 'unwrapKey']);
 }
 
-export async function newSigner(subtle: SubtleCrypto, alg: SigningAlgorithm) {
+export async function newSigner(
+  subtle: SubtleCrypto,
+  alg: SigningAlgorithm,
+  clock: { now(): number } = fixedClock,
+) {
   const dataKey = await newDataKey(subtle);
   const key = await generateSigningKey(subtle, alg, dataKey, utf8(`ksef-wallet/1/keys/${alg}`));
   if (!key.ok) throw new Error(`generateSigningKey: ${key.error.reason}`);
@@ -58,7 +67,7 @@ export async function newSigner(subtle: SubtleCrypto, alg: SigningAlgorithm) {
     subtle,
     { kind: 'seal', nip: '5265877635', organizationName: 'Zażółć gęślą jaźń Sp. z o.o.' },
     key.value,
-    fixedClock,
+    clock,
   );
   if (!cert.ok) throw new Error(`createSelfSignedTestCertificate: ${cert.error.reason}`);
   return { ...key.value, dataKey, certificateDer: cert.value };
@@ -320,6 +329,110 @@ export const CORE_CASES: readonly CoreCase[] = [
       ] as const) {
         const r = await createSelfSignedTestCertificate(subtle, bad as never, ec, fixedClock);
         check(!r.ok && r.error.reason === 'CSR_BAD_ENROLLMENT_DATA', `refuses ${JSON.stringify(bad)}`);
+      }
+    },
+  },
+  {
+    name: 'reads and validates every official AuthTokenRequest sample, NipVatUe included',
+    async run() {
+      const expected: Record<string, [string, string, string]> = {
+        'context-nip': ['Nip', '5265877635', 'certificateSubject'],
+        'context-internal-id': ['InternalId', '5265877635-12345', 'certificateSubject'],
+        'context-nip-vat-ue': ['NipVatUe', '5265877635-ATU12345678', 'certificateSubject'],
+        'subject-fingerprint': ['Nip', '5265877635', 'certificateFingerprint'],
+      };
+      for (const [name, xml] of Object.entries(OFFICIAL_REQUESTS)) {
+        const tree = parseXml(xml);
+        check(tree.ok, `${name} parses`);
+        const r = readAuthTokenRequest(tree.value);
+        check(r.ok, `${name} validates: ${r.ok ? '' : r.error.detail}`);
+        equal(
+          [r.value.context.type, r.value.context.value, r.value.subjectIdentifierType],
+          expected[name],
+          name,
+        );
+        equal(r.value.challenge, '20250604-CR-461EA5B000-537A6BA15D-D7', `${name} challenge`);
+        equal(r.value.signatures.length, 0, `${name} is unsigned`);
+      }
+    },
+  },
+  {
+    name: 'builds the unsigned request for download, and reads it back with its IP policy',
+    async run() {
+      const input = {
+        challenge: '20250604-CR-461EA5B000-537A6BA15D-D7',
+        context: { type: 'PeppolId', value: 'PPL123456' },
+        subjectIdentifierType: 'certificateFingerprint',
+        authorizationPolicy: {
+          allowedIps: {
+            ip4Addresses: ['192.168.0.1'],
+            ip4Ranges: ['10.0.0.1-10.0.0.9'],
+            ip4Masks: ['172.16.0.0/12'],
+          },
+        },
+      } as const;
+      const xml = buildUnsignedAuthTokenRequest(input);
+      check(xml.ok, 'built');
+      check(xml.value.startsWith('<?xml version="1.0" encoding="utf-8"?>'), 'declaration');
+      const tree = parseXml(xml.value);
+      check(tree.ok, 'parses');
+      const back = readAuthTokenRequest(tree.value);
+      check(back.ok, 'validates');
+      equal(back.value.context, input.context, 'context');
+      equal(back.value.authorizationPolicy, input.authorizationPolicy, 'policy');
+      for (const bad of [
+        { ...input, challenge: '20250604-CR-461EA5B000-537A6BA15D-d7' },
+        { ...input, context: { type: 'Nip', value: '0265877635' } },
+        { ...input, context: { type: 'Pesel', value: '90010112345' } },
+        { ...input, subjectIdentifierType: 'certificateSerial' },
+        { ...input, authorizationPolicy: { allowedIps: { ip4Addresses: ['256.1.1.1'] } } },
+        { ...input, authorizationPolicy: { allowedIps: { ip4Masks: ['10.0.0.0/33'] } } },
+        { ...input, authorizationPolicy: { allowedIps: { ip4Addresses: Array(11).fill('1.1.1.1') } } },
+      ]) {
+        const r = buildUnsignedAuthTokenRequest(bad as never);
+        check(
+          !r.ok && r.error.reason === 'AUTH_REQUEST_SCHEMA',
+          `refuses ${JSON.stringify(bad).slice(0, 120)}`,
+        );
+      }
+    },
+  },
+  {
+    name: 'refuses hostile or wrong XML with a clear code: DOCTYPE/entities, wrong namespace, order, size, depth',
+    async run() {
+      const ok = OFFICIAL_REQUESTS['context-nip']!;
+      const cases: [string, string][] = [
+        [
+          `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>`,
+          'XML_DOCTYPE_FORBIDDEN',
+        ],
+        [
+          `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><r>&lol2;</r>`,
+          'XML_DOCTYPE_FORBIDDEN',
+        ],
+        [ok.replace('auth/token/2.0', 'auth/token/3.0'), 'XML_WRONG_NAMESPACE'],
+        [ok.replace('<Challenge>', '<Challenge>x'), 'AUTH_REQUEST_SCHEMA'],
+        [ok.replace(/<SubjectIdentifierType>.*<\/SubjectIdentifierType>/, ''), 'AUTH_REQUEST_SCHEMA'],
+        [
+          ok.replace('<Nip>5265877635</Nip>', '<Nip>5265877635</Nip><Nip>5265877635</Nip>'),
+          'AUTH_REQUEST_SCHEMA',
+        ],
+        [ok.replace('</AuthTokenRequest>', '<Extra/></AuthTokenRequest>'), 'AUTH_REQUEST_SCHEMA'],
+        [ok.replace('</AuthTokenRequest>', ''), 'XML_MALFORMED'],
+        [ok.slice(0, ok.length / 2), 'XML_MALFORMED'],
+        [ok.replace('<Nip>', '<Nip>&unknown;'), 'XML_MALFORMED'],
+        ['<a>'.repeat(5000) + '</a>'.repeat(5000), 'XML_MALFORMED'],
+        [`<r>${'x'.repeat(1_100_000)}</r>`, 'INPUT_TOO_LARGE'],
+        ['', 'XML_MALFORMED'],
+        ['\u0000\u0001binary', 'XML_MALFORMED'],
+      ];
+      for (const [xml, code] of cases) {
+        const tree = parseXml(xml);
+        const r = tree.ok ? readAuthTokenRequest(tree.value) : tree;
+        check(
+          !r.ok && r.error.reason === code,
+          `${xml.slice(0, 60)}… → ${code}, got ${r.ok ? 'ok' : r.error.reason}`,
+        );
       }
     },
   },

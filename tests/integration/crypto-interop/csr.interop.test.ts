@@ -18,7 +18,7 @@ const ENROLLMENT = {
 
 describe.each<SigningAlgorithm>(['RSA-2048', 'ECDSA-P256'])('%s CSR, checked by openssl req', (alg) => {
   it('verifies and shows exactly the enrollment DN in order, with PrintableString C and serialNumber', async () => {
-    const signer = await newSigner(subtle, alg);
+    const signer = await newSigner(subtle, alg, { now: () => Date.now() });
     const csr = await buildCsr(subtle, ENROLLMENT, signer);
     if (!csr.ok) throw new Error(csr.error.reason);
     const file = tmp.path(`${alg}.csr.pem`);
@@ -56,7 +56,7 @@ describe.each<SigningAlgorithm>(['RSA-2048', 'ECDSA-P256'])('%s CSR, checked by 
   });
 
   it('is refused by openssl req -verify once a byte of the DN is changed', async () => {
-    const signer = await newSigner(subtle, alg);
+    const signer = await newSigner(subtle, alg, { now: () => Date.now() });
     const csr = await buildCsr(subtle, ENROLLMENT, signer);
     if (!csr.ok) throw new Error(csr.error.reason);
     const at = Buffer.from(csr.value).indexOf('Kowalski');
@@ -68,7 +68,7 @@ describe.each<SigningAlgorithm>(['RSA-2048', 'ECDSA-P256'])('%s CSR, checked by 
   });
 
   it('self-signed TEST certificate passes openssl verify as its own trust anchor', async () => {
-    const signer = await newSigner(subtle, alg);
+    const signer = await newSigner(subtle, alg, { now: () => Date.now() });
     const file = tmp.path(`${alg}.crt.pem`);
     write(file, derToPem(signer.certificateDer, 'CERTIFICATE'));
     // The fixed test clock lies in the past relative to real time only by days; -no_check_time keeps this
