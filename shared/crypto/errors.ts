@@ -37,6 +37,7 @@ export const CRYPTO_ERROR_CODES = [
   'ENCRYPTION_FAILED',
   'NO_ENCRYPTION_CERTIFICATE',
   'CERTIFICATE_NOT_RSA',
+  'AUTH_REQUEST_NO_SUBJECT_IN_CERTIFICATE',
 ] as const;
 export type CryptoErrorCode = (typeof CRYPTO_ERROR_CODES)[number];
 
@@ -78,6 +79,7 @@ const GENERAL: Readonly<Record<CryptoErrorCode, ErrorCode>> = Object.freeze({
   ENCRYPTION_FAILED: 'INTERNAL',
   NO_ENCRYPTION_CERTIFICATE: 'INVALID_INPUT',
   CERTIFICATE_NOT_RSA: 'UNSUPPORTED_FORMAT',
+  AUTH_REQUEST_NO_SUBJECT_IN_CERTIFICATE: 'INVALID_INPUT',
 });
 
 export type CryptoResult<T> =

@@ -15,6 +15,8 @@ import { fromBase64, toBase64 } from '../../../shared/crypto/encoding.ts';
 import { generateSigningKey, type SigningAlgorithm, unwrapSigningKey } from '../../../shared/crypto/keys.ts';
 import { createSelfSignedTestCertificate } from '../../../shared/crypto/test-certificate.ts';
 import { readCertificate } from '../../../shared/crypto/x509-reader.ts';
+import { buildSignedAuthTokenRequest } from '../../../shared/crypto/xades-sign.ts';
+import { parseSignedAuthTokenRequest } from '../../../shared/crypto/xades-verify.ts';
 import { parseXml } from '../../../shared/crypto/xml-tree.ts';
 import reqInternalId from '../../fixtures/ksef-official/auth-token-request-context-internal-id.xml?raw';
 import reqNip from '../../fixtures/ksef-official/auth-token-request-context-nip.xml?raw';
@@ -86,6 +88,22 @@ async function exportRefused(subtle: SubtleCrypto, key: CryptoKey): Promise<bool
 }
 
 const ALGS: readonly SigningAlgorithm[] = ['RSA-2048', 'ECDSA-P256'];
+export const CHALLENGE = '20261125-CR-461EA5B000-537A6BA15D-D7';
+
+export async function signedRequest(subtle: SubtleCrypto, alg: SigningAlgorithm, clock = fixedClock) {
+  const signer = await newSigner(subtle, alg, clock);
+  const xml = await buildSignedAuthTokenRequest(
+    { subtle, clock },
+    {
+      challenge: CHALLENGE,
+      context: { type: 'Nip', value: '5265877635' },
+      subjectIdentifierType: 'certificateSubject',
+      signer: { privateKey: signer.privateKey, certificateDer: signer.certificateDer },
+    },
+  );
+  if (!xml.ok) throw new Error(`buildSignedAuthTokenRequest: ${xml.error.reason}`);
+  return { xml: xml.value, signer };
+}
 
 /** Decodes a CSR enough to check its DN encoding and its signature with Web Crypto. */
 async function inspectCsr(
@@ -434,6 +452,141 @@ export const CORE_CASES: readonly CoreCase[] = [
           `${xml.slice(0, 60)}… → ${code}, got ${r.ok ? 'ok' : r.error.reason}`,
         );
       }
+    },
+  },
+  ...ALGS.map(
+    (alg): CoreCase => ({
+      name: `signs an AuthTokenRequest with ${alg} and our own verifier accepts it and reads it back`,
+      async run(subtle) {
+        const { xml, signer } = await signedRequest(subtle, alg);
+        const r = await parseSignedAuthTokenRequest(subtle, xml, {
+          nowMs: FIXED_NOW,
+          challenge: CHALLENGE,
+          challengeTimestampMs: FIXED_NOW - 30_000,
+          context: { type: 'Nip', value: '5265877635' },
+        });
+        check(r.ok, `verifies: ${r.ok ? '' : `${r.error.reason} ${r.error.detail}`}`);
+        equal(r.value.context, { type: 'Nip', value: '5265877635' }, 'context');
+        equal(r.value.subjectIdentifierType, 'certificateSubject', 'subject type');
+        equal(r.value.signerCertificate.identifiers, { vatplNip: '5265877635' }, 'signer');
+        equal(r.value.signingTime, '2026-11-25T11:59:00Z', 'SigningTime one minute back');
+        check(r.value.signerCertificate.der.length === signer.certificateDer.length, 'certificate');
+        check(
+          r.value.signatureMethod.endsWith(alg === 'RSA-2048' ? 'rsa-sha256' : 'ecdsa-sha256'),
+          'signature method',
+        );
+      },
+    }),
+  ),
+  {
+    name: 'tells exactly what is wrong with a signed file: tampering, expiry, context, count of signatures',
+    async run(subtle) {
+      const { xml } = await signedRequest(subtle, 'ECDSA-P256');
+      const exp = {
+        nowMs: FIXED_NOW,
+        challenge: CHALLENGE,
+        context: { type: 'Nip', value: '5265877635' },
+      } as const;
+      const expectFail = async (doc: string, reason: string, element?: string, e: object = exp) => {
+        const r = await parseSignedAuthTokenRequest(subtle, doc, e as typeof exp);
+        check(!r.ok, `${reason} expected, got ok`);
+        equal([r.error.reason, r.error.element], [reason, element], `${reason}`);
+      };
+      const sigStart = xml.indexOf('<ds:Signature ');
+      const sigEnd = xml.indexOf('</ds:Signature>') + '</ds:Signature>'.length;
+      const unsigned = xml.slice(0, sigStart) + xml.slice(sigEnd);
+      const twice = xml.slice(0, sigEnd) + xml.slice(sigStart, sigEnd) + xml.slice(sigEnd);
+      await expectFail(unsigned, 'AUTH_REQUEST_NOT_SIGNED');
+      await expectFail(
+        twice.replace('Id="SignedProperties"', 'Id="SP2"'),
+        'AUTH_REQUEST_MULTIPLE_SIGNATURES',
+      );
+      await expectFail(xml, 'AUTH_REQUEST_WRONG_CONTEXT', 'ContextIdentifier', {
+        ...exp,
+        context: { type: 'Nip', value: '1111111111' },
+      });
+      await expectFail(xml, 'AUTH_REQUEST_WRONG_CHALLENGE', 'Challenge', {
+        ...exp,
+        challenge: CHALLENGE.replace('D7', 'D8'),
+      });
+      await expectFail(xml, 'AUTH_REQUEST_CHALLENGE_EXPIRED', 'Challenge', {
+        ...exp,
+        challengeTimestampMs: FIXED_NOW - 11 * 60_000,
+      });
+      await expectFail(xml, 'AUTH_REQUEST_CHALLENGE_EXPIRED', 'Challenge', {
+        ...exp,
+        nowMs: FIXED_NOW + 2 * 86_400_000,
+      });
+      // The document and SignedProperties digests, then the signature value itself.
+      await expectFail(
+        xml.replace(
+          '<SubjectIdentifierType>certificateSubject',
+          '<SubjectIdentifierType>certificateFingerprint',
+        ),
+        'SIGNATURE_DIGEST_MISMATCH',
+        'AuthTokenRequest',
+      );
+      await expectFail(
+        xml.replace('2026-11-25T11:59:00Z', '2026-11-25T11:58:00Z'),
+        'SIGNATURE_DIGEST_MISMATCH',
+        'SignedProperties',
+      );
+      const sv = /<ds:SignatureValue>([^<]+)</.exec(xml)![1]!;
+      const flipped = sv[10] === 'A' ? 'B' : 'A';
+      await expectFail(
+        xml.replace(sv, sv.slice(0, 10) + flipped + sv.slice(11)),
+        'SIGNATURE_INVALID',
+        'SignatureValue',
+      );
+      await expectFail(
+        xml.replace('xmldsig-more#ecdsa-sha256', 'xmldsig-more#ecdsa-sha3-256'),
+        'SIGNATURE_UNSUPPORTED_ALGORITHM',
+        'SignatureMethod',
+      );
+      await expectFail(
+        xml.replace(/Type="http:\/\/uri.etsi.org\/01903#SignedProperties"/, ''),
+        'SIGNATURE_NOT_XADES',
+        'SignedProperties',
+      );
+      // A different certificate in KeyInfo: the SigningCertificate digest names the problem.
+      const other = await newSigner(subtle, 'ECDSA-P256');
+      const certB64 = /<ds:X509Certificate>([^<]+)</.exec(xml)![1]!;
+      await expectFail(
+        xml.replace(certB64, toBase64(other.certificateDer)),
+        'SIGNATURE_CERTIFICATE_MISMATCH',
+        'CertDigest',
+      );
+      await expectFail(xml.replace(certB64, certB64.slice(0, 40)), 'BAD_DER');
+      await expectFail(xml.replace(certB64, `${certB64}@@`), 'BAD_BASE64');
+    },
+  },
+  {
+    name: 'refuses to sign for a challenge with under a minute left, or with a certificate of another key',
+    async run(subtle) {
+      const s = await newSigner(subtle, 'ECDSA-P256');
+      const other = await newSigner(subtle, 'ECDSA-P256');
+      const base = {
+        challenge: CHALLENGE,
+        context: { type: 'Nip', value: '5265877635' },
+        subjectIdentifierType: 'certificateSubject',
+      } as const;
+      const late = await buildSignedAuthTokenRequest(
+        { subtle, clock: fixedClock },
+        {
+          ...base,
+          challengeTimestampMs: FIXED_NOW - 9.5 * 60_000,
+          signer: { privateKey: s.privateKey, certificateDer: s.certificateDer },
+        },
+      );
+      check(!late.ok && late.error.reason === 'AUTH_REQUEST_CHALLENGE_EXPIRED', 'late challenge refused');
+      const mismatch = await buildSignedAuthTokenRequest(
+        { subtle, clock: fixedClock },
+        { ...base, signer: { privateKey: s.privateKey, certificateDer: other.certificateDer } },
+      );
+      check(
+        !mismatch.ok && mismatch.error.reason === 'SIGNATURE_CERTIFICATE_MISMATCH',
+        'foreign certificate refused',
+      );
     },
   },
 ];
