@@ -13,7 +13,9 @@ import {
 import { buildCsr } from '../../../shared/crypto/csr.ts';
 import { fromBase64, toBase64 } from '../../../shared/crypto/encoding.ts';
 import { generateSigningKey, type SigningAlgorithm, unwrapSigningKey } from '../../../shared/crypto/keys.ts';
+import { publicKeyIdOf, selectEncryptionCertificate } from '../../../shared/crypto/public-key-id.ts';
 import { createSelfSignedTestCertificate } from '../../../shared/crypto/test-certificate.ts';
+import { encryptKsefToken } from '../../../shared/crypto/token-encryption.ts';
 import { readCertificate } from '../../../shared/crypto/x509-reader.ts';
 import { buildSignedAuthTokenRequest } from '../../../shared/crypto/xades-sign.ts';
 import { parseSignedAuthTokenRequest } from '../../../shared/crypto/xades-verify.ts';
@@ -587,6 +589,84 @@ export const CORE_CASES: readonly CoreCase[] = [
         !mismatch.ok && mismatch.error.reason === 'SIGNATURE_CERTIFICATE_MISMATCH',
         'foreign certificate refused',
       );
+    },
+  },
+  {
+    name: 'encrypts token|timestampMs with RSA-OAEP-SHA256 so that the certificate key holder decrypts it',
+    async run(subtle) {
+      const pair = (await subtle.generateKey(
+        {
+          name: 'RSASSA-PKCS1-v1_5',
+          modulusLength: 2048,
+          publicExponent: new Uint8Array([1, 0, 1]),
+          hash: 'SHA-256',
+        },
+        true,
+        ['sign', 'verify'],
+      )) as CryptoKeyPair;
+      const cert = await createSelfSignedTestCertificate(
+        subtle,
+        { kind: 'seal', nip: '5265877635', organizationName: 'MF test' },
+        pair,
+        fixedClock,
+      );
+      check(cert.ok, 'certificate');
+      const pkcs8 = await subtle.exportKey('pkcs8', pair.privateKey);
+      const decryptKey = await subtle.importKey(
+        'pkcs8',
+        pkcs8,
+        { name: 'RSA-OAEP', hash: 'SHA-256' },
+        false,
+        ['decrypt'],
+      );
+      const token = `20251010-EC-1A2B3C4D5E-6F7A8B9C0D-12|nip-5265877635|${'ab'.repeat(32)}`;
+      const r = await encryptKsefToken(subtle, { token, timestampMs: FIXED_NOW }, toBase64(cert.value));
+      check(r.ok, 'encrypts');
+      const ct = fromBase64(r.value);
+      check(ct.ok && ct.value.length === 256, '256-byte ciphertext');
+      const plain = new TextDecoder().decode(
+        await subtle.decrypt({ name: 'RSA-OAEP' }, decryptKey, new Uint8Array(ct.value)),
+      );
+      equal(plain, `${token}|${FIXED_NOW}`, 'plaintext');
+      const again = await encryptKsefToken(subtle, { token, timestampMs: FIXED_NOW }, toBase64(cert.value));
+      check(again.ok && again.value !== r.value, 'OAEP is randomised');
+      const id = await publicKeyIdOf(subtle, cert.value);
+      const spki = new Uint8Array(await subtle.exportKey('spki', pair.publicKey));
+      const expected = toBase64(new Uint8Array(await subtle.digest('SHA-256', spki)));
+      equal(id.ok && id.value, expected, 'publicKeyId = Base64(SHA-256(SPKI))');
+    },
+  },
+  {
+    name: 'selects the valid KsefTokenEncryption certificate with the latest validFrom',
+    async run() {
+      const entry = (id: string, usage: string[], from: string, to: string) =>
+        ({
+          certificate: id,
+          certificateId: id,
+          publicKeyId: id,
+          usage,
+          validFrom: from,
+          validTo: to,
+        }) as never;
+      const list = [
+        entry('old', ['KsefTokenEncryption'], '2025-01-01T00:00:00Z', '2027-01-01T00:00:00Z'),
+        entry('newer', ['KsefTokenEncryption'], '2026-06-01T00:00:00Z', '2028-01-01T00:00:00Z'),
+        entry('future', ['KsefTokenEncryption'], '2026-12-01T00:00:00Z', '2029-01-01T00:00:00Z'),
+        entry('symmetric', ['SymmetricKeyEncryption'], '2026-10-01T00:00:00Z', '2029-01-01T00:00:00Z'),
+        entry('expired', ['KsefTokenEncryption'], '2026-09-01T00:00:00Z', '2026-10-01T00:00:00Z'),
+      ];
+      const r = selectEncryptionCertificate(list, 'KsefTokenEncryption', FIXED_NOW);
+      equal(r.ok && r.value.publicKeyId, 'newer', 'latest validFrom among valid');
+      const s = selectEncryptionCertificate(list, 'SymmetricKeyEncryption', FIXED_NOW);
+      equal(s.ok && s.value.publicKeyId, 'symmetric', 'by usage');
+      const none = selectEncryptionCertificate(list.slice(2), 'KsefTokenEncryption', FIXED_NOW);
+      equal(!none.ok && none.error.reason, 'NO_ENCRYPTION_CERTIFICATE', 'none valid');
+      const junk = selectEncryptionCertificate(
+        [null, {}, entry('x', [], 'bad', 'bad')] as never,
+        'KsefTokenEncryption',
+        FIXED_NOW,
+      );
+      check(!junk.ok, 'junk entries ignored');
     },
   },
 ];
