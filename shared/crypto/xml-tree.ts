@@ -105,6 +105,33 @@ export function parseXml(text: string): CryptoResult<XElement> {
   if (/<!DOCTYPE/i.test(src) || /<!ENTITY/i.test(src)) {
     return cfail('XML_DOCTYPE_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
   }
+  // XML 1.0 §2.2 Char: control characters and U+FFFE/U+FFFF are not allowed, neither literally nor
+  // as character references (a parser that silently drops `&#0;` would accept what KSeF refuses).
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(src))
+    return cfail('XML_MALFORMED', 'forbidden character');
+  for (const m of src.matchAll(/&#(x[0-9a-fA-F]+|\d+);/g)) {
+    const cp = m[1]!.startsWith('x') ? Number.parseInt(m[1]!.slice(1), 16) : Number.parseInt(m[1]!, 10);
+    const allowed =
+      cp === 0x9 ||
+      cp === 0xa ||
+      cp === 0xd ||
+      (cp >= 0x20 && cp <= 0xd7ff) ||
+      (cp >= 0xe000 && cp <= 0xfffd) ||
+      (cp >= 0x10000 && cp <= 0x10ffff);
+    if (!allowed) return cfail('XML_MALFORMED', 'forbidden character reference');
+  }
+  // The declaration is not part of the data model C14N sees, but a garbled one makes the file
+  // unreadable for KSeF (21001), and only UTF-8 is accepted (21217).
+  if (src.startsWith('<?xml')) {
+    const decl =
+      /^<\?xml\s+version\s*=\s*(["'])1\.\d\1(\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\3)?(\s+standalone\s*=\s*(["'])(yes|no)\6)?\s*\?>/.exec(
+        src,
+      );
+    if (!decl) return cfail('XML_MALFORMED', 'malformed XML declaration');
+    if (decl[4] !== undefined && decl[4].toLowerCase() !== 'utf-8')
+      return cfail('XML_MALFORMED', 'encoding must be UTF-8');
+  }
   // Only the five predefined entities and character references exist without a DTD (XML 1.0 §4.1).
   if (/&(?!(?:amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});)/.test(src)) {
     return cfail('XML_MALFORMED', 'undeclared entity or bare &');

@@ -445,6 +445,9 @@ export const CORE_CASES: readonly CoreCase[] = [
         [`<r>${'x'.repeat(1_100_000)}</r>`, 'INPUT_TOO_LARGE'],
         ['', 'XML_MALFORMED'],
         ['\u0000\u0001binary', 'XML_MALFORMED'],
+        [ok.replace('5265877635', '52658&#0;77635'), 'XML_MALFORMED'],
+        [ok.replace('encoding="utf-8"', 'encoding="windows-1250"'), 'XML_MALFORMED'],
+        [ok.replace('version="1.0"', 'version="1P0"'), 'XML_MALFORMED'],
       ];
       for (const [xml, code] of cases) {
         const tree = parseXml(xml);

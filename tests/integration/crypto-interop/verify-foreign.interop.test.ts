@@ -1,0 +1,167 @@
+/**
+ * Files signed by a tool we did not write (xmlsec1), shaped like the official C# client's output:
+ * unprefixed xmldsig namespace, inclusive C14N 1.0, an extra xmlns:xsi on the root, indentation.
+ * Our verifier must accept them, and name the broken part after tampering.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSignedAuthTokenRequest } from '../../../shared/crypto/xades-verify.ts';
+import { openssl, pemToDer, readText, run, tempDir, write } from './openssl.ts';
+
+const subtle = globalThis.crypto.subtle;
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const CHALLENGE = '20261125-CR-461EA5B000-537A6BA15D-D7';
+const C14N10 = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
+
+function template(certDer: Uint8Array, serialDecimal: string, issuer: string, sigMethod: string): string {
+  const certDigest = createHash('sha256').update(certDer).digest('base64');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<AuthTokenRequest xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns="http://ksef.mf.gov.pl/auth/token/2.0">
+  <Challenge>${CHALLENGE}</Challenge>
+  <ContextIdentifier>
+    <Nip>5265877635</Nip>
+  </ContextIdentifier>
+  <SubjectIdentifierType>certificateSubject</SubjectIdentifierType>
+  <Signature Id="Signature" xmlns="http://www.w3.org/2000/09/xmldsig#">
+    <SignedInfo>
+      <CanonicalizationMethod Algorithm="${C14N10}" />
+      <SignatureMethod Algorithm="${sigMethod}" />
+      <Reference URI="">
+        <Transforms>
+          <Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature" />
+          <Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#" />
+        </Transforms>
+        <DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256" />
+        <DigestValue></DigestValue>
+      </Reference>
+      <Reference URI="#SignedProperties" Type="http://uri.etsi.org/01903#SignedProperties">
+        <Transforms>
+          <Transform Algorithm="${C14N10}" />
+        </Transforms>
+        <DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256" />
+        <DigestValue></DigestValue>
+      </Reference>
+    </SignedInfo>
+    <SignatureValue></SignatureValue>
+    <KeyInfo>
+      <X509Data>
+        <X509Certificate></X509Certificate>
+      </X509Data>
+    </KeyInfo>
+    <Object>
+      <xades:QualifyingProperties Target="#Signature" xmlns:xades="http://uri.etsi.org/01903/v1.3.2#">
+        <xades:SignedProperties Id="SignedProperties">
+          <xades:SignedSignatureProperties>
+            <xades:SigningTime>2026-11-25T11:59:00.0000000+00:00</xades:SigningTime>
+            <xades:SigningCertificate>
+              <xades:Cert>
+                <xades:CertDigest>
+                  <DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256" />
+                  <DigestValue>${certDigest}</DigestValue>
+                </xades:CertDigest>
+                <xades:IssuerSerial>
+                  <X509IssuerName>${issuer}</X509IssuerName>
+                  <X509SerialNumber>${serialDecimal}</X509SerialNumber>
+                </xades:IssuerSerial>
+              </xades:Cert>
+            </xades:SigningCertificate>
+          </xades:SignedSignatureProperties>
+        </xades:SignedProperties>
+      </xades:QualifyingProperties>
+    </Object>
+  </Signature>
+</AuthTokenRequest>
+`;
+}
+
+const cases = [
+  ['RSA', ['-newkey', 'rsa:2048'], 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'],
+  [
+    'ECDSA',
+    ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+    'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256',
+  ],
+] as const;
+
+describe.each(cases)('a %s XAdES file signed by xmlsec1', (name, keyArgs, sigMethod) => {
+  const key = tmp.path(`${name}.key`);
+  const cert = tmp.path(`${name}.pem`);
+  openssl(
+    'req',
+    '-x509',
+    ...keyArgs,
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '3',
+    '-set_serial',
+    '123456789',
+    '-subj',
+    '/C=PL/2.5.4.97=VATPL-5265877635/O=Firma/CN=Firma seal',
+  );
+  const der = pemToDer(readText(cert));
+  const tmpl = tmp.path(`${name}.tmpl.xml`);
+  write(tmpl, template(der, '123456789', 'CN=Firma seal,O=Firma,C=PL', sigMethod));
+  const out = tmp.path(`${name}.signed.xml`);
+  const signedRun = run('xmlsec1', [
+    '--sign',
+    '--privkey-pem',
+    `${key},${cert}`,
+    '--id-attr:Id',
+    'http://uri.etsi.org/01903/v1.3.2#:SignedProperties',
+    '--output',
+    out,
+    tmpl,
+  ]);
+  const expectations = {
+    nowMs: Date.UTC(2026, 10, 25, 12, 0),
+    challenge: CHALLENGE,
+    context: { type: 'Nip', value: '5265877635' },
+  } as const;
+
+  it('is accepted by our verifier, which reads its context and signer', async () => {
+    expect(signedRun.code).toBe(0);
+    const r = await parseSignedAuthTokenRequest(subtle, readText(out), expectations);
+    if (!r.ok) throw new Error(`${r.error.reason} ${r.error.element} ${r.error.detail}`);
+    expect(r.value.context).toEqual({ type: 'Nip', value: '5265877635' });
+    expect(r.value.signerCertificate.identifiers).toEqual({ vatplNip: '5265877635' });
+    expect(r.value.signatureMethod).toBe(sigMethod);
+  });
+
+  it('names SignedProperties when the SigningTime was changed after signing', async () => {
+    const bad = readText(out).replace('2026-11-25T11:59:00', '2026-11-25T11:58:00');
+    const r = await parseSignedAuthTokenRequest(subtle, bad, expectations);
+    expect(!r.ok && [r.error.reason, r.error.element]).toEqual([
+      'SIGNATURE_DIGEST_MISMATCH',
+      'SignedProperties',
+    ]);
+  });
+
+  it('names the document when the NIP was changed after signing, and xmlsec1 agrees it is broken', async () => {
+    const bad = readText(out).replaceAll('<Nip>5265877635</Nip>', '<Nip>5265877636</Nip>');
+    const r = await parseSignedAuthTokenRequest(subtle, bad, {
+      ...expectations,
+      context: { type: 'Nip', value: '5265877636' },
+    });
+    expect(!r.ok && [r.error.reason, r.error.element]).toEqual([
+      'SIGNATURE_DIGEST_MISMATCH',
+      'AuthTokenRequest',
+    ]);
+    const file = tmp.path(`${name}.bad.xml`);
+    write(file, bad);
+    const x = run('xmlsec1', [
+      '--verify',
+      '--trusted-pem',
+      cert,
+      '--id-attr:Id',
+      'http://uri.etsi.org/01903/v1.3.2#:SignedProperties',
+      file,
+    ]);
+    expect(x.code).not.toBe(0);
+  });
+});
