@@ -304,6 +304,14 @@ export async function parseSignedAuthTokenRequest(
       'SignatureValue',
     );
 
+  // KSeF refuses an expired or not-yet-valid signer certificate (status 460 "Nieważny certyfikat").
+  if (expect.nowMs < cert.value.notBeforeMs || expect.nowMs > cert.value.notAfterMs) {
+    return cfail(
+      'SIGNATURE_CERTIFICATE_NOT_VALID_NOW',
+      'the signing certificate is expired or not yet valid',
+      'X509Certificate',
+    );
+  }
   if (req.value.subjectIdentifierType === 'certificateSubject') {
     const ids = cert.value.identifiers;
     if (!ids.nip && !ids.pesel && !ids.vatplNip) {

@@ -522,6 +522,11 @@ export const CORE_CASES: readonly CoreCase[] = [
         ...exp,
         nowMs: FIXED_NOW + 2 * 86_400_000,
       });
+      await expectFail(xml, 'SIGNATURE_CERTIFICATE_NOT_VALID_NOW', 'X509Certificate', {
+        ...exp,
+        challengeTimestampMs: FIXED_NOW - 2 * 3_600_000,
+        nowMs: FIXED_NOW - 2 * 3_600_000,
+      });
       // The document and SignedProperties digests, then the signature value itself.
       await expectFail(
         xml.replace(
