@@ -106,6 +106,21 @@ const pl = {
   fileDoctype: 'Plik zawiera deklarację DOCTYPE, której żądanie autoryzacyjne nie może mieć.',
   fileNotAuthRequest: 'To nie jest żądanie autoryzacyjne KSeF (AuthTokenRequest).',
   fileSeveralSignatures: 'Plik ma więcej niż jeden podpis — KSeF przyjmuje dokładnie jeden.',
+  fileSignatureMalformed:
+    'Podpis w pliku ma nieprawidłową budowę — KSeF przyjmuje podpis XAdES otaczany (enveloped) wewnątrz żądania.',
+  fileSignatureBroken:
+    'Plik zmieniono po podpisaniu: skrót podpisanej części się nie zgadza. Wczytaj plik dokładnie taki, jaki zapisał program do podpisu.',
+  fileSignatureInvalid:
+    'Podpis się nie weryfikuje — plik jest uszkodzony albo podpis nie pasuje do certyfikatu.',
+  fileNotXades: 'To zwykły podpis XML, a KSeF wymaga podpisu XAdES (z SignedProperties).',
+  fileCertificateMismatch:
+    'Certyfikat wskazany w podpisie (SigningCertificate) nie jest certyfikatem, którym podpisano plik.',
+  fileKeyTooWeak: 'Klucz podpisu jest za słaby dla KSeF.',
+  fileNoSubject: 'Certyfikat podpisu nie zawiera NIP ani PESEL, więc KSeF nie rozpozna, kto się loguje.',
+  fileSignatureUnchecked:
+    'Portfel nie umie sprawdzić algorytmu tego podpisu; plik zostanie wysłany, a KSeF go zweryfikuje.',
+  fileInvalid: 'Tego pliku nie da się użyć jako podpisanego żądania autoryzacyjnego.',
+  fileElement: 'Element: {element}',
   authRequests: 'Żądania uwierzytelnienia',
   getStatus: 'Sprawdź status',
   redeemAccessToken: 'Odbierz token dostępowy',
@@ -310,6 +325,22 @@ const en: { readonly [k in Key]: string } = {
   fileDoctype: 'The file has a DOCTYPE declaration, which an authorization request must not have.',
   fileNotAuthRequest: 'This is not a KSeF authorization request (AuthTokenRequest).',
   fileSeveralSignatures: 'The file has more than one signature — KSeF accepts exactly one.',
+  fileSignatureMalformed:
+    'The signature in the file is malformed — KSeF accepts an enveloped XAdES signature inside the request.',
+  fileSignatureBroken:
+    'The file was changed after signing: the digest of a signed part does not match. Load the file exactly as the signing tool saved it.',
+  fileSignatureInvalid:
+    'The signature does not verify — the file is damaged or the signature does not match the certificate.',
+  fileNotXades: 'This is a plain XML signature; KSeF requires a XAdES signature (with SignedProperties).',
+  fileCertificateMismatch:
+    'The certificate named in the signature (SigningCertificate) is not the one that signed the file.',
+  fileKeyTooWeak: 'The signing key is too weak for KSeF.',
+  fileNoSubject:
+    'The signing certificate has neither a NIP nor a PESEL, so KSeF cannot tell who is logging in.',
+  fileSignatureUnchecked:
+    'The wallet cannot check this signature algorithm; the file will be sent and KSeF will verify it.',
+  fileInvalid: 'This file cannot be used as a signed authorization request.',
+  fileElement: 'Element: {element}',
   authRequests: 'Authentication requests',
   getStatus: 'Get status',
   redeemAccessToken: 'Redeem access token',

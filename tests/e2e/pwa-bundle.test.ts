@@ -26,7 +26,7 @@ describe('the built PWA', () => {
     const js = readFileSync(resolve(dir, entries[0] ?? ''));
     expect(gzipSync(js).byteLength).toBeLessThan(FIRST_LOAD_GZIP_BUDGET);
     const text = js.toString('utf8');
-    // fast-xml-parser's error code and a pkijs class name: present only if they were bundled eagerly.
+    // An XML-parser error code and a pkijs class name: present only if the crypto core was bundled eagerly.
     expect(text).not.toContain('InvalidAttr');
     expect(text).not.toContain('CertificationRequest');
     const lazy = readdirSync(resolve(dir, 'assets')).filter(

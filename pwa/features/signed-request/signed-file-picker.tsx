@@ -4,11 +4,11 @@
  */
 import { useId, useState } from 'preact/hooks';
 import type { Translate } from '../../app/strings.ts';
-import { checkSignedFile } from './check-signed-file.ts';
-import { SIGNED_FILE_MESSAGES } from './signed-file-message.ts';
+import { checkSignedFile, type SignedFileExpectations } from './check-signed-file.ts';
+import { signedFileMessage } from './signed-file-message.ts';
 
 export function SignedFilePicker(props: {
-  expected: { readonly challenge: string; readonly nip: string } | null;
+  expected: SignedFileExpectations | null;
   disabledReason: string | null;
   onSigned(bytes: Uint8Array): void;
   t: Translate;
@@ -16,6 +16,7 @@ export function SignedFilePicker(props: {
   const { t } = props;
   const id = useId();
   const [error, setError] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(null);
   const disabled = props.disabledReason !== null || props.expected === null;
   return (
     <div class="field">
@@ -30,15 +31,28 @@ export function SignedFilePicker(props: {
         onChange={async (e) => {
           const file = e.currentTarget.files?.[0];
           if (!file || !props.expected) return;
-          const check = await checkSignedFile(new Uint8Array(await file.arrayBuffer()), props.expected);
-          if (!check.ok) return setError(t(SIGNED_FILE_MESSAGES[check.problem]));
+          const check = await checkSignedFile(
+            { subtle: crypto.subtle, nowMs: Date.now() },
+            new Uint8Array(await file.arrayBuffer()),
+            props.expected,
+          );
+          if (!check.ok) {
+            const where = check.element ? ` ${t('fileElement', { element: check.element })}` : '';
+            return setError(`${t(signedFileMessage(check.problem))}${where}`);
+          }
           setError(null);
+          setInfo(check.request === null ? t('fileSignatureUnchecked') : null);
           props.onSigned(check.bytes);
         }}
       />
       <p id={`${id}-hint`} class="field__hint">
         {props.disabledReason ?? t('signedFile')}
       </p>
+      {info ? (
+        <p class="field__hint" role="status">
+          {info}
+        </p>
+      ) : null}
       {error ? (
         <p id={`${id}-error`} class="field__error" role="alert" data-testid="signed-file-error">
           {error}

@@ -1,101 +1,131 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { challengeCountdown } from '../../../pwa/features/signed-request/challenge-countdown.ts';
-import { checkSignedFile } from '../../../pwa/features/signed-request/check-signed-file.ts';
+import {
+  checkSignedFile,
+  type SignedFileExpectations,
+} from '../../../pwa/features/signed-request/check-signed-file.ts';
+import { signedFileMessage } from '../../../pwa/features/signed-request/signed-file-message.ts';
+import {
+  buildSignedAuthTokenRequest,
+  createSelfSignedTestCertificate,
+} from '../../../shared/crypto/index.ts';
 
-const fixture = (name: string) =>
-  readFileSync(resolve(import.meta.dirname, '../../fixtures/ksef-official', name), 'utf8');
-const UNSIGNED = fixture('auth-token-request-context-nip.xml');
-const EXPECTED = { challenge: '20250604-CR-461EA5B000-537A6BA15D-D7', nip: '5265877635' };
-const SIGNATURE =
-  '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Id="Signature-1"><ds:SignedInfo/><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature>';
-const enveloped = (xml: string, sig = SIGNATURE) =>
-  xml.replace('</AuthTokenRequest>', `${sig}</AuthTokenRequest>`);
+const subtle = globalThis.crypto.subtle;
+const CHALLENGE_AT = Date.parse('2026-11-25T10:00:00Z');
+const EXPECTED: SignedFileExpectations = {
+  challenge: '20261125-CR-461EA5B000-537A6BA15D-D7',
+  challengeTimestampMs: CHALLENGE_AT,
+  nip: '5265877635',
+};
+const deps = { subtle, nowMs: CHALLENGE_AT + 60_000 };
 const utf8 = (s: string) => new TextEncoder().encode(s);
+const UNSIGNED = readFileSync(
+  resolve(import.meta.dirname, '../../fixtures/ksef-official/auth-token-request-context-nip.xml'),
+  'utf8',
+).replace('20250604-CR-461EA5B000-537A6BA15D-D7', EXPECTED.challenge);
+
+/** A request signed as an outside tool would, with a self-signed seal certificate for the NIP. */
+let signed: string;
+beforeAll(async () => {
+  const keys = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const clock = { now: () => CHALLENGE_AT };
+  const cert = await createSelfSignedTestCertificate(
+    subtle,
+    { kind: 'seal', nip: EXPECTED.nip, organizationName: 'Firma Testowa' },
+    keys,
+    clock,
+  );
+  if (!cert.ok) throw new Error(cert.error.code);
+  const xml = await buildSignedAuthTokenRequest(
+    { subtle, clock },
+    {
+      challenge: EXPECTED.challenge,
+      context: { type: 'Nip', value: EXPECTED.nip },
+      subjectIdentifierType: 'certificateSubject',
+      signer: { privateKey: keys.privateKey, certificateDer: cert.value },
+    },
+  );
+  if (!xml.ok) throw new Error(xml.error.code);
+  signed = xml.value;
+});
 
 describe('checking a signed authorization request file', () => {
-  it('accepts the official request with an enveloped signature, passing the bytes on unchanged', async () => {
-    const bytes = utf8(enveloped(UNSIGNED));
-    const r = await checkSignedFile(bytes, EXPECTED);
-    expect(r).toEqual({ ok: true, bytes, challenge: EXPECTED.challenge });
-    if (r.ok) expect(r.bytes).toBe(bytes);
-  });
-
-  it('accepts an enveloping signature that carries the request in ds:Object', async () => {
-    const inner = UNSIGNED.replace(/^<\?xml[^>]*>\s*/, '');
-    const xml = `<?xml version="1.0" encoding="UTF-8"?><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/><ds:SignatureValue>AA==</ds:SignatureValue><ds:Object>${inner}</ds:Object></ds:Signature>`;
-    expect(await checkSignedFile(utf8(xml), EXPECTED)).toMatchObject({ ok: true });
-  });
-
-  it('accepts the 2.1 namespace and a prefixed request element', async () => {
-    const xml = `<a:AuthTokenRequest xmlns:a="http://ksef.mf.gov.pl/auth/token/2.1"><a:Challenge>${EXPECTED.challenge}</a:Challenge><a:ContextIdentifier><a:Nip>${EXPECTED.nip}</a:Nip></a:ContextIdentifier><a:SubjectIdentifierType>certificateSubject</a:SubjectIdentifierType>${SIGNATURE}</a:AuthTokenRequest>`;
-    expect(await checkSignedFile(utf8(xml), EXPECTED)).toMatchObject({ ok: true });
+  it('accepts a correctly signed request and passes its bytes on unchanged', async () => {
+    const bytes = utf8(signed);
+    const r = await checkSignedFile(deps, bytes, EXPECTED);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.bytes).toBe(bytes);
+      expect(r.request?.challenge).toBe(EXPECTED.challenge);
+    }
   });
 
   it('says the file is not signed when the user picks the downloaded, unsigned request', async () => {
-    expect(await checkSignedFile(utf8(UNSIGNED), EXPECTED)).toEqual({ ok: false, problem: 'not-signed' });
+    const r = await checkSignedFile(deps, utf8(UNSIGNED), EXPECTED);
+    expect(r).toMatchObject({ ok: false, problem: 'AUTH_REQUEST_NOT_SIGNED' });
+    if (!r.ok) expect(signedFileMessage(r.problem)).toBe('fileNotSigned');
   });
 
-  it('refuses two signatures, as KSeF does (9103)', async () => {
-    const twice = enveloped(enveloped(UNSIGNED));
-    expect(await checkSignedFile(utf8(twice), EXPECTED)).toEqual({
-      ok: false,
-      problem: 'several-signatures',
-    });
+  it('names a file changed after signing, and where', async () => {
+    const other = signed.replace('certificateSubject', 'certificateFingerprint');
+    const r = await checkSignedFile(deps, utf8(other), EXPECTED);
+    expect(r).toMatchObject({ ok: false, problem: 'SIGNATURE_DIGEST_MISMATCH' });
+    if (!r.ok) {
+      expect(signedFileMessage(r.problem)).toBe('fileSignatureBroken');
+      expect(r.element).toBeTruthy();
+    }
   });
 
   it('says the challenge differs when the file was built on an older challenge', async () => {
-    const r = await checkSignedFile(utf8(enveloped(UNSIGNED)), {
+    const r = await checkSignedFile(deps, utf8(signed), {
       ...EXPECTED,
-      challenge: '20250604-CR-0000000000-0000000000-00',
+      challenge: '20261125-CR-0000000000-0000000000-00',
     });
-    expect(r).toEqual({ ok: false, problem: 'wrong-challenge' });
+    expect(r).toMatchObject({ ok: false, problem: 'AUTH_REQUEST_WRONG_CHALLENGE', element: 'Challenge' });
+  });
+
+  it('says the challenge expired when the file comes back after ten minutes', async () => {
+    const late = { subtle, nowMs: CHALLENGE_AT + 11 * 60_000 };
+    const r = await checkSignedFile(late, utf8(signed), EXPECTED);
+    expect(r).toMatchObject({ ok: false, problem: 'AUTH_REQUEST_CHALLENGE_EXPIRED' });
+    if (!r.ok) expect(signedFileMessage(r.problem)).toBe('challengeExpired');
   });
 
   it('says the NIP differs when the file is for another company', async () => {
-    expect(await checkSignedFile(utf8(enveloped(UNSIGNED)), { ...EXPECTED, nip: '1111111111' })).toEqual({
-      ok: false,
-      problem: 'wrong-nip',
-    });
-  });
-
-  it('recognises a file that is not an authorization request, such as an invoice', async () => {
-    const xml = `<Faktura xmlns="http://crd.gov.pl/wzor/2023/06/29/12648/">${SIGNATURE}</Faktura>`;
-    expect(await checkSignedFile(utf8(xml), EXPECTED)).toEqual({ ok: false, problem: 'not-auth-request' });
-    const wrongNs = enveloped(UNSIGNED).replace('auth/token/2.0', 'auth/token/9.9');
-    expect(await checkSignedFile(utf8(wrongNs), EXPECTED)).toEqual({
-      ok: false,
-      problem: 'not-auth-request',
-    });
+    const r = await checkSignedFile(deps, utf8(signed), { ...EXPECTED, nip: '1111111111' });
+    expect(r).toMatchObject({ ok: false, problem: 'AUTH_REQUEST_WRONG_CONTEXT' });
+    if (!r.ok) expect(signedFileMessage(r.problem)).toBe('fileWrongNip');
   });
 
   it('reports a broken (truncated) file as not XML', async () => {
-    const text = enveloped(UNSIGNED);
-    expect(await checkSignedFile(utf8(text.slice(0, text.length / 2)), EXPECTED)).toEqual({
-      ok: false,
-      problem: 'not-xml',
-    });
-    expect(await checkSignedFile(utf8('%PDF-1.7 binary'), EXPECTED)).toEqual({
-      ok: false,
-      problem: 'not-xml',
-    });
+    const r = await checkSignedFile(deps, utf8(signed.slice(0, signed.length / 2)), EXPECTED);
+    expect(r).toMatchObject({ ok: false, problem: 'XML_MALFORMED' });
+    if (!r.ok) expect(signedFileMessage(r.problem)).toBe('fileNotXml');
+  });
+
+  it('recognises a file that is not an authorization request, such as a PDF', async () => {
+    const r = await checkSignedFile(deps, utf8('%PDF-1.7 binary'), EXPECTED);
+    expect(r.ok).toBe(false);
   });
 
   it('reports a file that is not UTF-8', async () => {
     const latin2 = new Uint8Array([...utf8('<AuthTokenRequest>'), 0xb1, ...utf8('</AuthTokenRequest>')]);
-    expect(await checkSignedFile(latin2, EXPECTED)).toEqual({ ok: false, problem: 'not-utf8' });
+    expect(await checkSignedFile(deps, latin2, EXPECTED)).toEqual({ ok: false, problem: 'NOT_UTF8' });
   });
 
-  it('refuses a DOCTYPE (entity expansion) without parsing it', async () => {
-    const xml = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>${enveloped(UNSIGNED).replace(/^<\?xml[^>]*>/, '')}`;
-    expect(await checkSignedFile(utf8(xml), EXPECTED)).toEqual({ ok: false, problem: 'doctype' });
+  it('refuses a DOCTYPE (entity expansion)', async () => {
+    const xml = `<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>${signed.replace(/^<\?xml[^>]*>\s*/, '')}`;
+    const r = await checkSignedFile(deps, utf8(xml), EXPECTED);
+    expect(r).toMatchObject({ ok: false, problem: 'XML_DOCTYPE_FORBIDDEN' });
+    if (!r.ok) expect(signedFileMessage(r.problem)).toBe('fileDoctype');
   });
 
   it('refuses a file over 1 MiB before reading it', async () => {
-    expect(await checkSignedFile(new Uint8Array(1024 * 1024 + 1), EXPECTED)).toEqual({
+    expect(await checkSignedFile(deps, new Uint8Array(1024 * 1024 + 1), EXPECTED)).toEqual({
       ok: false,
-      problem: 'too-large',
+      problem: 'FILE_TOO_LARGE',
     });
   });
 });
