@@ -52,11 +52,7 @@ export function App() {
   const vaultAvailable = false;
   const companies: readonly CompanyView[] = [];
   const nowMs = Date.now();
-  const attention = needsAttention(
-    companies.map((c) => ({ ...c, certificates: [] })),
-    nowMs,
-    TOKEN_SUNSET_POLICY,
-  );
+  const attention = needsAttention(companies, nowMs, TOKEN_SUNSET_POLICY);
   const company = route.screen === 'company' ? companies.find((c) => c.id === route.companyId) : undefined;
   const blockedBy: ActionsBlockedBy = !online
     ? 'offline'

@@ -4,6 +4,7 @@
  * fill it; the screen only renders it and calls back.
  */
 import type { EnvironmentId } from '../../../shared/ksef/transport-types.ts';
+import type { CompanyStatusView } from '../attention/needs-attention.ts';
 import type { CompanyStatus } from '../companies/companies-panel.tsx';
 
 export type AuthRequestRow = {
@@ -15,13 +16,9 @@ export type AuthRequestRow = {
   readonly redeemed: boolean;
 };
 
-export type CompanyView = {
-  readonly id: string;
-  readonly name: string;
-  readonly nip: string;
+export type CompanyView = CompanyStatusView & {
   readonly environment: EnvironmentId;
   readonly status: CompanyStatus;
-  readonly reliesOnKsefToken: boolean;
   readonly authRequests: readonly AuthRequestRow[];
 };
 

@@ -22,6 +22,7 @@ const COMPANY: CompanyView = {
   environment: 'TEST',
   status: 'ready',
   reliesOnKsefToken: true,
+  certificates: [],
   authRequests: [],
 };
 
