@@ -31,6 +31,7 @@ import {
   elementChildren,
   is,
   localOf,
+  lookupNs,
   NS,
   parseXml,
   textOf,
@@ -60,6 +61,25 @@ const SIGNATURE_METHODS: Readonly<Record<string, SigAlg>> = Object.freeze({
 });
 
 const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+const XPATH = 'http://www.w3.org/TR/1999/REC-xpath-19991116';
+const XPATH_FILTER2 = 'http://www.w3.org/2002/06/xmldsig-filter2';
+
+/**
+ * KSeF also accepts the two XPath spellings of "everything but the signature" that EU DSS and older
+ * signing tools emit (REFERENCE §6.2). Without an XPath engine, exactly those two expressions are
+ * recognised; any other XPath is reported as unsupported rather than guessed at.
+ */
+function isEnvelopedXPath(transform: XElement, alg: string): boolean {
+  if (alg !== XPATH && alg !== XPATH_FILTER2) return false;
+  const xpaths = elementChildren(transform).filter((c) => localOf(c.name) === 'XPath');
+  if (xpaths.length !== 1) return false;
+  const x = xpaths[0]!;
+  const expr = textOf(x).replace(/\s+/g, '');
+  const m = /^(?:not\(ancestor-or-self::|\/descendant::)(?:([A-Za-z_][\w.-]*):)?Signature\)?$/.exec(expr);
+  if (!m || lookupNs(x, m[1] ?? '') !== NS.DS) return false;
+  if (alg === XPATH) return expr.startsWith('not(') && expr.endsWith(')');
+  return !expr.startsWith('not(') && !expr.endsWith(')') && attr(x, 'Filter') === 'subtract';
+}
 const SIGNED_PROPERTIES_TYPES: ReadonlySet<string> = new Set([
   'http://uri.etsi.org/01903#SignedProperties',
   'http://uri.etsi.org/01903/v1.3.2#SignedProperties',
@@ -125,7 +145,7 @@ async function verifyReference(subtle: SubtleCrypto, root: XElement, signature: 
   const transforms = one(ref, NS.DS, 'Transforms');
   for (const t of transforms ? elementChildren(transforms) : []) {
     const alg = attr(t, 'Algorithm') ?? '';
-    if (alg === ENVELOPED) {
+    if (alg === ENVELOPED || isEnvelopedXPath(t, alg)) {
       enveloped = true;
       continue;
     }

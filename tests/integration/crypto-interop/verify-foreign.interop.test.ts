@@ -15,7 +15,20 @@ afterAll(() => tmp.cleanup());
 const CHALLENGE = '20261125-CR-461EA5B000-537A6BA15D-D7';
 const C14N10 = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
 
-function template(certDer: Uint8Array, serialDecimal: string, issuer: string, sigMethod: string): string {
+const ENVELOPED_TRANSFORMS = Object.freeze({
+  enveloped: '<Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature" />',
+  // The spelling EU DSS (the Java client's signer) and older tools use.
+  xpath:
+    '<Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><XPath xmlns:ds="http://www.w3.org/2000/09/xmldsig#">not(ancestor-or-self::ds:Signature)</XPath></Transform>',
+});
+
+function template(
+  certDer: Uint8Array,
+  serialDecimal: string,
+  issuer: string,
+  sigMethod: string,
+  enveloped: string = ENVELOPED_TRANSFORMS.enveloped,
+): string {
   const certDigest = createHash('sha256').update(certDer).digest('base64');
   return `<?xml version="1.0" encoding="utf-8"?>
 <AuthTokenRequest xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns="http://ksef.mf.gov.pl/auth/token/2.0">
@@ -30,7 +43,7 @@ function template(certDer: Uint8Array, serialDecimal: string, issuer: string, si
       <SignatureMethod Algorithm="${sigMethod}" />
       <Reference URI="">
         <Transforms>
-          <Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature" />
+          ${enveloped}
           <Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#" />
         </Transforms>
         <DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256" />
@@ -163,5 +176,61 @@ describe.each(cases)('a %s XAdES file signed by xmlsec1', (name, keyArgs, sigMet
       file,
     ]);
     expect(x.code).not.toBe(0);
+  });
+});
+
+describe('a file whose document reference uses the XPath not(ancestor-or-self::ds:Signature) transform', () => {
+  it('is accepted by xmlsec1 and by our verifier, and a changed NIP is named', async () => {
+    const key = tmp.path('xp.key');
+    const cert = tmp.path('xp.pem');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '3',
+      '-set_serial',
+      '77',
+      '-subj',
+      '/C=PL/2.5.4.97=VATPL-5265877635/O=Firma/CN=Firma seal',
+    );
+    const tmpl = tmp.path('xp.tmpl.xml');
+    write(
+      tmpl,
+      template(
+        pemToDer(readText(cert)),
+        '77',
+        'CN=Firma seal,O=Firma,C=PL',
+        'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+        ENVELOPED_TRANSFORMS.xpath,
+      ),
+    );
+    const out = tmp.path('xp.signed.xml');
+    const signedRun = run('xmlsec1', [
+      '--sign',
+      '--privkey-pem',
+      `${key},${cert}`,
+      '--id-attr:Id',
+      'http://uri.etsi.org/01903/v1.3.2#:SignedProperties',
+      '--output',
+      out,
+      tmpl,
+    ]);
+    expect(signedRun.code).toBe(0);
+    const exp = { nowMs: Date.UTC(2026, 10, 25, 12, 0), challenge: CHALLENGE } as const;
+    const r = await parseSignedAuthTokenRequest(subtle, readText(out), exp);
+    if (!r.ok) throw new Error(`${r.error.reason} ${r.error.element} ${r.error.detail}`);
+    const bad = readText(out).replaceAll('<Nip>5265877635</Nip>', '<Nip>5265877636</Nip>');
+    const b = await parseSignedAuthTokenRequest(subtle, bad, exp);
+    expect(!b.ok && [b.error.reason, b.error.element]).toEqual([
+      'SIGNATURE_DIGEST_MISMATCH',
+      'AuthTokenRequest',
+    ]);
   });
 });
