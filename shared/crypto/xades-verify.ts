@@ -109,6 +109,10 @@ const one = (el: XElement, ns: string, local: string): XElement | undefined => {
   const found = elementChildren(el).filter((c) => is(c, ns, local));
   return found.length === 1 ? found[0] : undefined;
 };
+const contains = (outer: XElement, inner: XElement): boolean => {
+  for (let e: XElement | undefined = inner; e; e = e.parent) if (e === outer) return true;
+  return false;
+};
 const attr = (el: XElement, name: string) => el.attrs.find((a) => a.name === name)?.value;
 const malformed = (detail: string, element?: string) => cfail('SIGNATURE_MALFORMED', detail, element);
 
@@ -220,15 +224,26 @@ export async function parseSignedAuthTokenRequest(
   const tree = parseXml(xml);
   if (!tree.ok) return tree;
   const root = tree.value;
-  const req = readAuthTokenRequest(root);
+  // Enveloped: the Signature is the last child of AuthTokenRequest. Enveloping (also accepted by
+  // KSeF, REFERENCE §6.2): the Signature is the root and the request sits in one of its ds:Object.
+  const enveloping = is(root, NS.DS, 'Signature');
+  const requestRoots = enveloping
+    ? elementChildren(root)
+        .filter((o) => is(o, NS.DS, 'Object'))
+        .flatMap((o) => elementChildren(o).filter((e) => localOf(e.name) === 'AuthTokenRequest'))
+    : [root];
+  if (requestRoots.length !== 1) {
+    return cfail('XML_WRONG_NAMESPACE', 'the signature envelops no AuthTokenRequest, or several');
+  }
+  const requestRoot = requestRoots[0]!;
+  const req = readAuthTokenRequest(requestRoot);
   if (!req.ok) return req;
-  const allSignatures = [...descendants(root)].filter((e) => is(e, NS.DS, 'Signature'));
+  const allSignatures = [root, ...descendants(root)].filter((e) => is(e, NS.DS, 'Signature'));
   if (allSignatures.length === 0) return cfail('AUTH_REQUEST_NOT_SIGNED', 'no ds:Signature');
   if (allSignatures.length > 1)
     return cfail('AUTH_REQUEST_MULTIPLE_SIGNATURES', `${allSignatures.length} signatures`);
-  const signature = req.value.signatures[0];
-  if (!signature)
-    return malformed('the signature is not a child of AuthTokenRequest (enveloped)', 'Signature');
+  const signature = enveloping ? root : req.value.signatures[0];
+  if (!signature) return malformed('the signature is neither enveloped nor enveloping', 'Signature');
 
   if (expect.challenge !== undefined && req.value.challenge !== expect.challenge) {
     return cfail('AUTH_REQUEST_WRONG_CHALLENGE', 'the file was signed for another challenge', 'Challenge');
@@ -280,7 +295,9 @@ export async function parseSignedAuthTokenRequest(
   for (const ref of refs) {
     const r = await verifyReference(subtle, root, signature, ref);
     if (!r.ok) return r;
-    if (r.value.target === root) documentCovered = true;
+    // The signed node-set must contain the whole request (the root when enveloped, its ds:Object when
+    // enveloping) — a reference to some other element would leave the request unsigned.
+    if (contains(r.value.target, requestRoot)) documentCovered = true;
     if (is(r.value.target, NS.XADES, 'SignedProperties')) {
       if (!SIGNED_PROPERTIES_TYPES.has(r.value.type ?? '')) {
         return cfail('SIGNATURE_NOT_XADES', 'SignedProperties reference lacks its Type', 'SignedProperties');

@@ -234,3 +234,65 @@ describe('a file whose document reference uses the XPath not(ancestor-or-self::d
     ]);
   });
 });
+
+describe('an enveloping signature (the request inside ds:Object), signed by xmlsec1', () => {
+  it('is accepted by our verifier, and a changed NIP is named at the Object that holds it', async () => {
+    const key = tmp.path('env.key');
+    const cert = tmp.path('env.pem');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '3',
+      '-set_serial',
+      '99',
+      '-subj',
+      '/C=PL/2.5.4.97=VATPL-5265877635/O=Firma/CN=Firma seal',
+    );
+    const der = pemToDer(readText(cert));
+    const certDigest = createHash('sha256').update(der).digest('base64');
+    const tmpl = `<?xml version="1.0" encoding="UTF-8"?>
+<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Id="sig"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/><ds:Reference URI="#doc"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference><ds:Reference URI="#sp" Type="http://uri.etsi.org/01903#SignedProperties"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data><ds:X509Certificate/></ds:X509Data></ds:KeyInfo><ds:Object Id="doc"><AuthTokenRequest xmlns="http://ksef.mf.gov.pl/auth/token/2.0"><Challenge>${CHALLENGE}</Challenge><ContextIdentifier><Nip>5265877635</Nip></ContextIdentifier><SubjectIdentifierType>certificateSubject</SubjectIdentifierType></AuthTokenRequest></ds:Object><ds:Object><xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#sig"><xades:SignedProperties Id="sp"><xades:SignedSignatureProperties><xades:SigningTime>2026-11-25T11:59:00Z</xades:SigningTime><xades:SigningCertificate><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>${certDigest}</ds:DigestValue></xades:CertDigest><xades:IssuerSerial><ds:X509IssuerName>CN=Firma seal,O=Firma,C=PL</ds:X509IssuerName><ds:X509SerialNumber>99</ds:X509SerialNumber></xades:IssuerSerial></xades:Cert></xades:SigningCertificate></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties></ds:Object></ds:Signature>
+`;
+    const tmplFile = tmp.path('env.tmpl.xml');
+    write(tmplFile, tmpl);
+    const out = tmp.path('env.signed.xml');
+    const signedRun = run('xmlsec1', [
+      '--sign',
+      '--privkey-pem',
+      `${key},${cert}`,
+      '--id-attr:Id',
+      'http://uri.etsi.org/01903/v1.3.2#:SignedProperties',
+      '--id-attr:Id',
+      'http://www.w3.org/2000/09/xmldsig#:Object',
+      '--output',
+      out,
+      tmplFile,
+    ]);
+    expect(signedRun.err).toBe('');
+    expect(signedRun.code).toBe(0);
+    const exp = {
+      nowMs: Date.UTC(2026, 10, 25, 12, 0),
+      challenge: CHALLENGE,
+      context: { type: 'Nip', value: '5265877635' },
+    } as const;
+    const r = await parseSignedAuthTokenRequest(subtle, readText(out), exp);
+    if (!r.ok) throw new Error(`${r.error.reason} ${r.error.element} ${r.error.detail}`);
+    expect(r.value.challenge).toBe(CHALLENGE);
+    const bad = readText(out).replace('<Nip>5265877635</Nip>', '<Nip>5265877636</Nip>');
+    const b = await parseSignedAuthTokenRequest(subtle, bad, {
+      ...exp,
+      context: { type: 'Nip', value: '5265877636' },
+    });
+    expect(!b.ok && [b.error.reason, b.error.element]).toEqual(['SIGNATURE_DIGEST_MISMATCH', 'Object']);
+  });
+});
