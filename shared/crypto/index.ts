@@ -19,6 +19,8 @@ export {
 } from './auth-token-request.ts';
 export type { EnrollmentData } from './csr.ts';
 export { buildCsr } from './csr.ts';
+export type { CsrAttribute, CsrInfo } from './csr-reader.ts';
+export { csrMatchesEnrollmentData, readCsr } from './csr-reader.ts';
 export { fromBase64, toBase64, toHexUpper } from './encoding.ts';
 export type { CryptoError, CryptoErrorCode, CryptoResult } from './errors.ts';
 export { CRYPTO_ERROR_CODES } from './errors.ts';

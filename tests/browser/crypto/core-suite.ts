@@ -11,6 +11,7 @@ import {
   readAuthTokenRequest,
 } from '../../../shared/crypto/auth-token-request.ts';
 import { buildCsr } from '../../../shared/crypto/csr.ts';
+import { csrMatchesEnrollmentData, readCsr } from '../../../shared/crypto/csr-reader.ts';
 import { fromBase64, toBase64 } from '../../../shared/crypto/encoding.ts';
 import { generateSigningKey, type SigningAlgorithm, unwrapSigningKey } from '../../../shared/crypto/keys.ts';
 import { publicKeyIdOf, selectEncryptionCertificate } from '../../../shared/crypto/public-key-id.ts';
@@ -24,6 +25,7 @@ import reqInternalId from '../../fixtures/ksef-official/auth-token-request-conte
 import reqNip from '../../fixtures/ksef-official/auth-token-request-context-nip.xml?raw';
 import reqNipVatUe from '../../fixtures/ksef-official/auth-token-request-context-nip-vat-ue.xml?raw';
 import reqFingerprint from '../../fixtures/ksef-official/auth-token-request-subject-fingerprint.xml?raw';
+import officialCsrB64 from '../../fixtures/ksef-official/enrollment-csr-example.b64?raw';
 import ksefCertB64 from '../../fixtures/ksef-official/ksef-issued-test-certificate.b64?raw';
 
 export type CoreCase = { readonly name: string; run(subtle: SubtleCrypto): Promise<void> };
@@ -675,6 +677,49 @@ export const CORE_CASES: readonly CoreCase[] = [
         FIXED_NOW,
       );
       check(!junk.ok, 'junk entries ignored');
+    },
+  },
+  {
+    name: "reads KSeF's own example CSR (RSA-PSS) and our CSRs back, checking signature and DN",
+    async run(subtle) {
+      const der = fromBase64(officialCsrB64);
+      check(der.ok, 'fixture Base64');
+      const official = await readCsr(subtle, der.value);
+      check(official.ok, 'official CSR parses');
+      check(official.value.signatureValid, 'RSA-PSS signature verifies');
+      equal(official.value.signatureAlgorithmOid, '1.2.840.113549.1.1.10', 'RSASSA-PSS');
+      equal(official.value.subject.length, 6, 'six attributes');
+      check(official.value.singleValuedRdns, 'one attribute per RDN');
+      const tampered = der.value.map((b, i) => (i === der.value.length - 5 ? b ^ 1 : b));
+      const t = await readCsr(subtle, tampered);
+      check(t.ok && !t.value.signatureValid, 'tampered signature detected');
+      const s = await newSigner(subtle, 'ECDSA-P256');
+      const data = {
+        commonName: 'Jan Kowalski',
+        givenName: 'Jan',
+        surname: 'Kowalski',
+        serialNumber: 'PNOPL-90010112345',
+        countryName: 'PL',
+      };
+      const ours = await buildCsr(subtle, data, s);
+      check(ours.ok, 'built');
+      const back = await readCsr(subtle, ours.value);
+      check(back.ok && back.value.signatureValid, 'our CSR verifies through pkijs too');
+      check(csrMatchesEnrollmentData(back.value, data), 'matches its enrollment data');
+      check(
+        csrMatchesEnrollmentData(back.value, { ...data, countryName: 'PL', commonName: data.commonName }),
+        'order does not matter',
+      );
+      check(
+        !csrMatchesEnrollmentData(back.value, { ...data, surname: 'Nowak' }),
+        'a different surname does not match',
+      );
+      check(
+        !csrMatchesEnrollmentData(back.value, { ...data, organizationName: 'X' }),
+        'an extra attribute does not match',
+      );
+      const bad = await readCsr(subtle, ours.value.subarray(0, 40));
+      check(!bad.ok && bad.error.reason === 'BAD_DER', 'truncated CSR refused');
     },
   },
 ];

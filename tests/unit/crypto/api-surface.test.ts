@@ -12,6 +12,8 @@ describe('crypto core API surface (SECURITY.md T10: no signing oracle)', () => {
         'buildUnsignedAuthTokenRequest',
         'certificateIdOf',
         'createSelfSignedTestCertificate',
+        'csrMatchesEnrollmentData',
+        'readCsr',
         'encryptKsefToken',
         'fromBase64',
         'generateSigningKey',
