@@ -12,7 +12,11 @@ const subtle = globalThis.crypto.subtle;
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-const CHALLENGE = '20261125-CR-461EA5B000-537A6BA15D-D7';
+// The openssl-made certificates below are valid from the moment the test runs, so the verifier's
+// clock is the real one, a minute ahead (openssl's notBefore is the second the certificate is made,
+// after this module loads), and the challenge carries that date (a client does not check its CRC).
+const NOW_MS = Date.now() + 60_000;
+const CHALLENGE = `${new Date(NOW_MS).toISOString().slice(0, 10).replaceAll('-', '')}-CR-461EA5B000-537A6BA15D-D7`;
 const C14N10 = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
 
 const ENVELOPED_TRANSFORMS = Object.freeze({
@@ -132,7 +136,7 @@ describe.each(cases)('a %s XAdES file signed by xmlsec1', (name, keyArgs, sigMet
     tmpl,
   ]);
   const expectations = {
-    nowMs: Date.UTC(2026, 10, 25, 12, 0),
+    nowMs: NOW_MS,
     challenge: CHALLENGE,
     context: { type: 'Nip', value: '5265877635' },
   } as const;
@@ -223,7 +227,7 @@ describe('a file whose document reference uses the XPath not(ancestor-or-self::d
       tmpl,
     ]);
     expect(signedRun.code).toBe(0);
-    const exp = { nowMs: Date.UTC(2026, 10, 25, 12, 0), challenge: CHALLENGE } as const;
+    const exp = { nowMs: NOW_MS, challenge: CHALLENGE } as const;
     const r = await parseSignedAuthTokenRequest(subtle, readText(out), exp);
     if (!r.ok) throw new Error(`${r.error.reason} ${r.error.element} ${r.error.detail}`);
     const bad = readText(out).replaceAll('<Nip>5265877635</Nip>', '<Nip>5265877636</Nip>');
@@ -281,7 +285,7 @@ describe('an enveloping signature (the request inside ds:Object), signed by xmls
     expect(signedRun.err).toBe('');
     expect(signedRun.code).toBe(0);
     const exp = {
-      nowMs: Date.UTC(2026, 10, 25, 12, 0),
+      nowMs: NOW_MS,
       challenge: CHALLENGE,
       context: { type: 'Nip', value: '5265877635' },
     } as const;
