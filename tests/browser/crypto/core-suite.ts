@@ -27,6 +27,7 @@ import reqNipVatUe from '../../fixtures/ksef-official/auth-token-request-context
 import reqFingerprint from '../../fixtures/ksef-official/auth-token-request-subject-fingerprint.xml?raw';
 import officialCsrB64 from '../../fixtures/ksef-official/enrollment-csr-example.b64?raw';
 import ksefCertB64 from '../../fixtures/ksef-official/ksef-issued-test-certificate.b64?raw';
+import { ENVELOPE_CASES } from './envelope-cases.ts';
 
 export type CoreCase = { readonly name: string; run(subtle: SubtleCrypto): Promise<void> };
 
@@ -722,4 +723,6 @@ export const CORE_CASES: readonly CoreCase[] = [
       check(!bad.ok && bad.error.reason === 'BAD_DER', 'truncated CSR refused');
     },
   },
+  // The vault envelope (shared/crypto/FORMAT.md): Argon2id, sealed fields, keyring, backup file.
+  ...ENVELOPE_CASES,
 ];
