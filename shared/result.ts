@@ -38,6 +38,18 @@ export const ERROR_CODES = [
   'CORRUPTED',
   'INVALID_INPUT',
   'INTERNAL',
+  // KSeF client (shared/ksef): outcomes of the login flows, sessions, tokens and certificates
+  'KSEF_UNAVAILABLE',
+  'AUTH_FAILED',
+  'AUTH_BLOCKED',
+  'AUTOMATION_STOPPED',
+  'LOGIN_BUDGET_EXCEEDED',
+  'STILL_IN_PROGRESS',
+  'SUBMISSION_LOST',
+  'REDEEM_LOST',
+  'SESSION_ENDED',
+  'TOKEN_FAILED',
+  'ENROLLMENT_REJECTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -49,6 +61,8 @@ export type KsefErrorInfo = {
   readonly details?: readonly string[];
   readonly traceId?: string;
   readonly reasonCode?: string;
+  /** The `security` object of a 403 (required/present permissions, clientIp, …): non-secret facts. */
+  readonly security?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 };
 
 export type WalletError = {
