@@ -36,7 +36,12 @@ export type TokenEncryptionKey = {
   readonly fromCache: boolean;
 };
 
-export const PUBLIC_KEY_CACHE = Object.freeze({ MAX_AGE_MS: 24 * 60 * 60 * 1000 });
+export const PUBLIC_KEY_CACHE = Object.freeze({
+  MAX_AGE_MS: 24 * 60 * 60 * 1000,
+  /** Like the C# client: when a due refresh fails for a passing reason, a list up to 6 h past its
+   * age is still used — as long as the chosen certificate itself is valid now. */
+  STALE_GRACE_MS: 6 * 60 * 60 * 1000,
+});
 
 export function createMemoryPublicKeyCache(): PublicKeyCache {
   const entries = new Map<EnvironmentId, CachedPublicKeys>();
@@ -83,18 +88,22 @@ export function publicKeysApi(
       options: { readonly forceRefresh?: boolean; readonly signal?: AbortSignal } = {},
     ): Promise<Result<TokenEncryptionKey>> {
       const now = deps.clock.now();
-      if (!options.forceRefresh) {
-        const cached = await deps.cache.get(deps.env);
-        if (cached && now - cached.fetchedAtMs < PUBLIC_KEY_CACHE.MAX_AGE_MS && now >= cached.fetchedAtMs) {
-          const chosen = pick(cached.certificates);
-          if (chosen.ok) {
-            const { certificate, publicKeyId, validTo } = chosen.value;
-            return ok({ certificate, publicKeyId, validTo, fromCache: true });
-          }
-        }
+      const cached = options.forceRefresh ? undefined : await deps.cache.get(deps.env);
+      const age = cached ? now - cached.fetchedAtMs : Number.POSITIVE_INFINITY;
+      const fromCache = cached && age >= 0 ? pick(cached.certificates) : undefined;
+      if (fromCache?.ok && age < PUBLIC_KEY_CACHE.MAX_AGE_MS) {
+        const { certificate, publicKeyId, validTo } = fromCache.value;
+        return ok({ certificate, publicKeyId, validTo, fromCache: true });
       }
       const list = await fetchList(options.signal);
-      if (!list.ok) return list;
+      if (!list.ok) {
+        const passing = ['NETWORK', 'TIMEOUT', 'KSEF_UNAVAILABLE', 'RATE_LIMITED'].includes(list.error.code);
+        if (passing && fromCache?.ok && age < PUBLIC_KEY_CACHE.MAX_AGE_MS + PUBLIC_KEY_CACHE.STALE_GRACE_MS) {
+          const { certificate, publicKeyId, validTo } = fromCache.value;
+          return ok({ certificate, publicKeyId, validTo, fromCache: true });
+        }
+        return list;
+      }
       const chosen = pick(list.value);
       if (!chosen.ok)
         return fail('BAD_RESPONSE', { detail: 'KSeF lists no KsefTokenEncryption certificate valid now' });

@@ -40,18 +40,21 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 
 export type ScriptedTransport = Transport & {
   readonly requests: KsefRequest[];
-  /** Queue answers for an operation; the last one repeats when the queue runs dry. */
+  /** Queue answers for an operation; the last one repeats until new answers are queued. */
   on(operation: string, ...answers: Answer[]): ScriptedTransport;
   count(operation?: string): number;
 };
 
 export function scriptedTransport(onSend?: (req: KsefRequest) => void): ScriptedTransport {
   const queues = new Map<string, Answer[]>();
+  const repeating = new Set<string>();
   const requests: KsefRequest[] = [];
   const t: ScriptedTransport = {
     requests,
     on(operation, ...answers) {
-      queues.set(operation, [...(queues.get(operation) ?? []), ...answers]);
+      const kept = repeating.has(operation) ? [] : (queues.get(operation) ?? []);
+      repeating.delete(operation);
+      queues.set(operation, [...kept, ...answers]);
       return t;
     },
     count: (operation) =>
@@ -62,6 +65,7 @@ export function scriptedTransport(onSend?: (req: KsefRequest) => void): Scripted
       onSend?.(req);
       const q = queues.get(req.operation);
       if (!q || q.length === 0) return ok(json(404, { title: 'Not scripted', status: 404 }));
+      if (q.length === 1) repeating.add(req.operation);
       const a = q.length > 1 ? q.shift()! : q[0]!;
       const answer = typeof a === 'function' ? a(req) : a;
       if (answer === 'network') return fail('NETWORK');
@@ -102,3 +106,44 @@ export const tokensBody = {
   accessToken: { token: 'access.jwt', validUntil: '2026-11-25T12:15:00.0000000+00:00' },
   refreshToken: { token: 'refresh.jwt', validUntil: '2026-12-02T12:00:00.0000000+00:00' },
 };
+
+/** A `/security/public-key-certificates` list with one real RSA-2048 KsefTokenEncryption certificate. */
+export async function encryptionKeyList(
+  validFrom = '2026-01-01T00:00:00.0000000+00:00',
+  validTo = '2028-01-01T00:00:00.0000000+00:00',
+): Promise<object[]> {
+  const { createSelfSignedTestCertificate, publicKeyIdOf, toBase64 } = await import(
+    '../../../shared/crypto/index.ts'
+  );
+  const subtle = globalThis.crypto.subtle;
+  const pair = (await subtle.generateKey(
+    {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
+    false,
+    ['sign', 'verify'],
+  )) as CryptoKeyPair;
+  const der = await createSelfSignedTestCertificate(
+    subtle,
+    { kind: 'seal', nip: '5265877635', organizationName: 'Ministerstwo Testów' },
+    pair,
+    { now: () => Date.now() },
+  );
+  if (!der.ok) throw new Error(der.error.code);
+  const certificate = toBase64(der.value);
+  const id = await publicKeyIdOf(subtle, certificate);
+  if (!id.ok) throw new Error(id.error.code);
+  return [
+    {
+      certificate,
+      certificateId: 'cid',
+      publicKeyId: id.value,
+      validFrom,
+      validTo,
+      usage: ['KsefTokenEncryption'],
+    },
+  ];
+}

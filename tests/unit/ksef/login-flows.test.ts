@@ -7,8 +7,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildSignedAuthTokenRequest,
   createSelfSignedTestCertificate,
-  publicKeyIdOf,
-  toBase64,
 } from '../../../shared/crypto/index.ts';
 import { createKsefClient } from '../../../shared/ksef/ksef-client.ts';
 import type { LoginProgress } from '../../../shared/ksef/login-types.ts';
@@ -19,6 +17,7 @@ import { createMemoryPublicKeyCache } from '../../../shared/ksef/public-keys.ts'
 import type { EnvironmentId } from '../../../shared/ksef/transport-types.ts';
 import {
   challengeBody,
+  encryptionKeyList,
   fakeClock,
   fixedRandom,
   initBody,
@@ -34,37 +33,7 @@ const TOKEN = '20261125-EC-2DFC46C000-3AC6D5877F-D4|nip-5265877635|919f'.padEnd(
 let keyList: object[];
 
 beforeAll(async () => {
-  const clock = fakeClock(Date.now());
-  const pair = (await subtle.generateKey(
-    {
-      name: 'RSASSA-PKCS1-v1_5',
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-      hash: 'SHA-256',
-    },
-    false,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair;
-  const der = await createSelfSignedTestCertificate(
-    subtle,
-    { kind: 'seal', nip: '5265877635', organizationName: 'Ministerstwo Testów' },
-    pair,
-    clock,
-  );
-  if (!der.ok) throw new Error(der.error.code);
-  const certificate = toBase64(der.value);
-  const id = await publicKeyIdOf(subtle, certificate);
-  if (!id.ok) throw new Error(id.error.code);
-  keyList = [
-    {
-      certificate,
-      certificateId: 'cid',
-      publicKeyId: id.value,
-      validFrom: new Date(Date.UTC(2026, 0, 1)).toISOString(),
-      validTo: new Date(Date.UTC(2028, 0, 1)).toISOString(),
-      usage: ['KsefTokenEncryption'],
-    },
-  ];
+  keyList = await encryptionKeyList();
 });
 
 function setup(env: EnvironmentId = 'custom:sandbox') {
