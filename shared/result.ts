@@ -50,6 +50,15 @@ export const ERROR_CODES = [
   'SESSION_ENDED',
   'TOKEN_FAILED',
   'ENROLLMENT_REJECTED',
+  // session hand-off to ERP pages (extension/handoff, docs/wallet-extension-protocol.md)
+  'SITE_NOT_ENABLED',
+  'HANDOFF_NOT_FOUND',
+  'HANDOFF_BUSY',
+  'HANDOFF_BUDGET',
+  'HANDOFF_REFUSED',
+  'HANDOFF_CANCELLED',
+  'SESSION_TOO_SHORT',
+  'NEEDS_CONFIRMATION',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -9,6 +9,7 @@ import type { KsefOperationId } from '../ksef/generated/operations.ts';
 import { KSEF_OPERATIONS } from '../ksef/generated/operations.ts';
 import type { EnvironmentId, KsefResponse } from '../ksef/transport-types.ts';
 import { ENVELOPE_LIMITS, type PROTOCOL, type PROTOCOL_VERSION } from './constants.ts';
+import { HANDOFF_PAYLOAD_SCHEMAS, type HandoffReplies } from './handoff-messages.ts';
 
 const shortString = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const stringRecord = (maxKeys: number, maxValue: number) =>
@@ -37,6 +38,8 @@ export const PAYLOAD_SCHEMAS = {
   }),
   /** The environments the extension can reach (built in, and custom loopback ones from its options). */
   'environments.list': v.strictObject({}),
+  /** Session hand-off to ERP pages: wallet, popup and content-script kinds (handoff-messages.ts). */
+  ...HANDOFF_PAYLOAD_SCHEMAS,
 } as const;
 
 export type MessageKind = keyof typeof PAYLOAD_SCHEMAS;
@@ -47,7 +50,7 @@ export type EnvironmentInfo = {
   readonly baseUrl: string;
   readonly label: string;
 };
-export type Replies = {
+export type Replies = HandoffReplies & {
   ping: { readonly extensionVersion: string; readonly protocolVersion: number };
   'transport.send': KsefResponse;
   'environments.list': { readonly environments: readonly EnvironmentInfo[] };
