@@ -42,10 +42,11 @@ export function sessionsApi(deps: CallerDeps) {
     /** Every session, all pages. */
     async listAll(
       accessToken: string,
-      options: { readonly signal?: AbortSignal } = {},
+      options: { readonly signal?: AbortSignal; readonly pageSize?: number } = {},
     ): Promise<Result<SessionListItem[]>> {
       return collectPages(async (continuationToken) => {
         const r = await list(accessToken, {
+          ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
           ...(continuationToken === undefined ? {} : { continuationToken }),
           ...(options.signal ? { signal: options.signal } : {}),
         });
