@@ -41,6 +41,15 @@ export function classifySender(
   }
   if (sender.id !== self.extensionId) return untrusted('another extension');
   const ownPrefix = `chrome-extension://${self.extensionId}/`;
+  // Our own pages opened in a tab (the options page) carry a tab too; their URL — stamped by the
+  // browser, unlike anything a content script controls — is on our extension's origin.
+  if (
+    sender.tab !== undefined &&
+    typeof sender.url === 'string' &&
+    sender.url.startsWith(ownPrefix) &&
+    (sender.origin === undefined || sender.origin === ownPrefix.slice(0, -1))
+  )
+    return { kind: 'extension-page', url: sender.url };
   if (sender.tab === undefined) {
     if (typeof sender.url === 'string' && sender.url.startsWith(ownPrefix))
       return { kind: 'extension-page', url: sender.url };

@@ -23,8 +23,19 @@ describe('extension manifest', () => {
     ]);
     expect(m.externally_connectable).toEqual({ matches: ['https://wallet.example/*'] });
     expect(m.externally_connectable).not.toHaveProperty('ids');
-    expect(m.permissions).toEqual(['storage']);
+    expect(m.permissions).toEqual(['storage', 'scripting', 'idle', 'activeTab']);
     expect(JSON.stringify(m)).not.toContain('<all_urls>');
+    // Nothing on loopback at install, and no content script declared for any site.
+    expect(JSON.stringify(m.host_permissions)).not.toMatch(/127\.0\.0\.1|localhost/);
+    expect(m).not.toHaveProperty('content_scripts');
+    expect(m).not.toHaveProperty('web_accessible_resources');
+  });
+
+  it('production: ERP sites and loopback sandboxes are optional, asked for one origin at a time', () => {
+    const m = buildManifest('production', 'https://wallet.example');
+    expect(m.optional_host_permissions).toEqual(['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*']);
+    expect(m.permissions).not.toContain('tabs');
+    expect(m.permissions).not.toContain('webNavigation');
   });
 
   it('refuses a production build for a PWA that is not https or not an exact origin', () => {

@@ -51,6 +51,30 @@ describe('classifySender', () => {
       'extension-page',
     ],
     [
+      'our options page opened in a tab',
+      'internal',
+      {
+        id: self.extensionId,
+        origin: `chrome-extension://${self.extensionId}`,
+        url: `chrome-extension://${self.extensionId}/options.html`,
+        tab: { id: 4 },
+        frameId: 0,
+      },
+      'extension-page',
+    ],
+    [
+      'our content script on a page that claims an extension URL in its origin',
+      'internal',
+      {
+        id: self.extensionId,
+        origin: 'https://erp.example',
+        url: `chrome-extension://${self.extensionId}/options.html`,
+        tab: { id: 4 },
+        frameId: 0,
+      },
+      'content-script',
+    ],
+    [
       'our content script in a top frame',
       'internal',
       {

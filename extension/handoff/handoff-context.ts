@@ -1,0 +1,113 @@
+/**
+ * What the hand-off use cases need from their platform, injected (STYLE.md §5) so that the same
+ * code runs in the service worker and in Node tests (fake-indexeddb, a fake clock, recorded tabs).
+ */
+import { type ContentEnvelope, contentEnvelope } from '../../shared/protocol/content-messages.ts';
+import { pageErrorFor } from '../../shared/protocol/erp-page-protocol.ts';
+import type { ActivityEvent } from '../../shared/protocol/handoff-messages.ts';
+import { makePush, type PushKind, type PushPayloads } from '../../shared/protocol/wallet-push.ts';
+import type { WalletError } from '../../shared/result.ts';
+import type { ActivityRow, ExtensionDb, PendingHandoffRow } from '../storage/extension-db.ts';
+import type { WalletConnections } from './wallet-connections.ts';
+
+export type HandoffPlatform = {
+  now(): number;
+  /** 128 random bits, URL-safe. */
+  randomId(): string;
+  /**
+   * `tabs.sendMessage(tabId, message, { documentId })`: delivered only to that exact document, so a
+   * navigation between the click and the delivery delivers nothing (SECURITY.md T5). Resolves to
+   * the content script's answer, or undefined when no such document listens any more.
+   */
+  sendToDocument(tabId: number, documentId: string, message: ContentEnvelope): Promise<unknown>;
+  /** `tabs.sendMessage(tabId, message, { frameId: 0 })`, for the popup's questions to the page. */
+  sendToTopFrame(tabId: number, message: ContentEnvelope): Promise<unknown>;
+  /** The origin of a tab's top document, or null (no access, not http(s)). */
+  tabOrigin(tabId: number): Promise<string | null>;
+  /** `windows.create` of a PWA URL (a hand-off id in its hash, never a secret); the window id or null. */
+  openWalletWindow(url: string): Promise<number | null>;
+  closeWindow(windowId: number): Promise<void>;
+};
+
+export type HandoffContext = {
+  readonly db: ExtensionDb;
+  readonly platform: HandoffPlatform;
+  readonly wallets: WalletConnections;
+  readonly pwaOrigin: string;
+  /** Popup intents: a one-time id the content script must echo (memory only: they live seconds). */
+  readonly intents: Map<string, { tabId: number; nip: string; environment: string; expiresAt: number }>;
+};
+
+const KEEP_ACTIVITY = 2000;
+
+export async function recordActivity(
+  ctx: HandoffContext,
+  row: Omit<ActivityRow, 'id' | 'at'>,
+): Promise<void> {
+  await ctx.db.activity.add({ at: ctx.platform.now(), ...row });
+  const count = await ctx.db.activity.count();
+  if (count > KEEP_ACTIVITY + 200) {
+    const cut = await ctx.db.activity
+      .orderBy('id')
+      .limit(count - KEEP_ACTIVITY)
+      .primaryKeys();
+    await ctx.db.activity.bulkDelete(cut);
+  }
+}
+
+export function activityOf(p: PendingHandoffRow, event: ActivityEvent, extra: Partial<ActivityRow> = {}) {
+  return {
+    event,
+    origin: p.origin,
+    handoffId: p.handoffId,
+    ...(p.nip !== undefined ? { nip: p.nip } : {}),
+    ...(p.environment !== undefined ? { environment: p.environment } : {}),
+    ...extra,
+  };
+}
+
+/** Tells the ERP document that its request ended without a session. Best effort: it may be gone. */
+export async function deliverFailure(
+  ctx: HandoffContext,
+  p: PendingHandoffRow,
+  error: WalletError,
+): Promise<void> {
+  const retryAfterSeconds =
+    error.retryAfterMs !== undefined ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : undefined;
+  await ctx.platform.sendToDocument(
+    p.tabId,
+    p.documentId,
+    contentEnvelope({
+      kind: 'cs.failed',
+      handoffId: p.handoffId,
+      code: pageErrorFor(error.code),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    }),
+  );
+}
+
+/** Ends a pending hand-off: the record goes, the wallet window (if we opened one) closes. */
+export async function finishPending(ctx: HandoffContext, p: PendingHandoffRow): Promise<void> {
+  await ctx.db.pendingHandoffs.delete(p.handoffId);
+  if (p.windowId !== undefined) await ctx.platform.closeWindow(p.windowId);
+}
+
+export function pushTo<K extends PushKind>(
+  ctx: HandoffContext,
+  tabId: number,
+  kind: K,
+  payload: PushPayloads[K],
+): boolean {
+  return ctx.wallets.push(tabId, makePush(kind, payload, ctx.platform.randomId()));
+}
+
+export function broadcast<K extends PushKind>(
+  ctx: HandoffContext,
+  kind: K,
+  payload: PushPayloads[K],
+): number {
+  return ctx.wallets.broadcast(makePush(kind, payload, ctx.platform.randomId()));
+}
+
+export const walletUrl = (ctx: HandoffContext, handoffId: string) =>
+  `${ctx.pwaOrigin}/#/handoff/${handoffId}`;
