@@ -1,0 +1,249 @@
+/**
+ * The Hono application: one pipeline for everything under /v2, then the resource routes.
+ * Pipeline order: Host check (DNS rebinding) → request log → CORS (off by default, like KSeF) →
+ * latency → injected and random faults → rate limits → 1 MiB body cap → route → state write.
+ * A global error handler answers KSeF-style so that no input can surface a stack trace or crash
+ * the process.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { authRoutes } from '../routes/auth.ts';
+import { certificateRoutes } from '../routes/certificates.ts';
+import { limitRoutes } from '../routes/limits.ts';
+import { securityRoutes } from '../routes/security.ts';
+import { sessionRoutes } from '../routes/sessions.ts';
+import { testdataRoutes } from '../routes/testdata.ts';
+import { tokenRoutes } from '../routes/tokens.ts';
+import type { Runtime } from '../runtime.ts';
+import { contextKey } from '../state/model.ts';
+import { clientIpOf } from './client-ip.ts';
+import type { SandboxEnv } from './env.ts';
+import { httpProblem, newTraceId, tooManyRequests } from './ksef-errors.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { findOperation } from './spec.ts';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const EXPOSED_HEADERS = 'Retry-After, x-continuation-token, X-System-Warning, WWW-Authenticate';
+
+export type AppOptions = {
+  /** Whether a Host header (`host:port`, lowercase) names this server (see server.ts). */
+  hostAllowed: (host: string) => boolean;
+  /** Extra routes outside /v2 (the control API), or null. */
+  control: Hono<SandboxEnv> | null;
+};
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function applyCors(c: { req: { header(name: string): string | undefined }; res: Response }): void {
+  const origin = c.req.header('origin');
+  if (!origin) return;
+  c.res.headers.set('Access-Control-Allow-Origin', origin);
+  c.res.headers.append('Vary', 'Origin');
+  c.res.headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+}
+
+export function createApp(rt: Runtime, options: AppOptions): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>();
+  const limiter = new RateLimiter();
+
+  app.use('*', async (c, next) => {
+    c.set('rt', rt);
+    c.set('traceId', newTraceId());
+    c.set('clientIp', clientIpOf(c.env?.incoming));
+    c.set('now', () => rt.now());
+    c.set('operation', null);
+    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends `Host: evil.example`.
+    const host = (c.req.header('host') ?? '').toLowerCase();
+    if (!options.hostAllowed(host)) {
+      return httpProblem(
+        c,
+        421,
+        'Misdirected Request',
+        'Nieznany nagłówek Host; sandbox odpowiada tylko na swój adres.',
+      );
+    }
+    await next();
+  });
+
+  app.use('/v2/*', async (c, next) => {
+    const path = c.req.path.slice('/v2'.length) || '/';
+    const operation = findOperation(c.req.method, path);
+    c.set('operation', operation);
+    const entry = {
+      method: c.req.method,
+      path: c.req.path,
+      operation: operation?.key ?? null,
+      status: null as number | null,
+      at: rt.now(),
+      fault: 'none' as 'none' | 'error' | 'drop' | 'rate-limit',
+    };
+    rt.log.push(entry);
+    const socket = c.env?.incoming?.socket;
+    const drop = () => {
+      entry.status = null;
+      socket?.destroy();
+      return new Response(null, { status: 204 });
+    };
+    try {
+      if (c.req.method === 'OPTIONS' && rt.settings.cors && c.req.header('access-control-request-method')) {
+        c.res = new Response(null, {
+          status: 204,
+          headers: {
+            'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+            'Access-Control-Allow-Headers':
+              c.req.header('access-control-request-headers') ?? 'Authorization, Content-Type, X-Error-Format',
+            'Access-Control-Max-Age': '600',
+            ...(c.req.header('access-control-request-private-network')
+              ? { 'Access-Control-Allow-Private-Network': 'true' }
+              : {}),
+          },
+        });
+        applyCors(c);
+        entry.status = 204;
+        return c.res;
+      }
+      if (rt.settings.latencyMs > 0) await sleep(rt.settings.latencyMs);
+
+      // One-shot rules first (deterministic), in the order they were injected.
+      let dropAfter = false;
+      const ruleIndex = rt.faultRules.findIndex(
+        (r) => !r.rule.operation || r.rule.operation === operation?.key,
+      );
+      if (ruleIndex >= 0) {
+        const slot = rt.faultRules[ruleIndex]!;
+        slot.remaining -= 1;
+        if (slot.remaining <= 0) rt.faultRules.splice(ruleIndex, 1);
+        const { rule } = slot;
+        if (rule.kind === 'drop-before') {
+          entry.fault = 'drop';
+          return drop();
+        }
+        if (rule.kind === 'error') {
+          entry.fault = 'error';
+          c.res = httpProblem(
+            c,
+            (rule.status ?? 500) as 500,
+            'Server Error',
+            'Wstrzyknięty błąd serwera (sandbox).',
+          );
+          return;
+        }
+        if (rule.kind === 'rate-limit') {
+          entry.fault = 'rate-limit';
+          const seconds = rule.retryAfterSeconds ?? 1;
+          c.res = tooManyRequests(
+            c,
+            seconds,
+            `Przekroczono limit żądań. Spróbuj ponownie po ${seconds} sekundach.`,
+          );
+          return;
+        }
+        dropAfter = true;
+      }
+      // Random faults: both draws always happen, so a seed gives the same sequence every run.
+      const errorDraw = rt.random();
+      const dropDraw = rt.random();
+      if (!dropAfter && errorDraw < rt.settings.faults.serverErrorRate) {
+        entry.fault = 'error';
+        c.res = httpProblem(
+          c,
+          500,
+          'Internal Server Error',
+          'Losowy błąd serwera (sandbox, faults.serverErrorRate).',
+        );
+        return;
+      }
+      if (dropDraw < rt.settings.faults.dropRate) dropAfter = true;
+
+      if (rt.settings.rateLimits === 'ksef' && operation?.rateLimits) {
+        const decision = await rateLimit(c.req.header('authorization'), operation, c.var.clientIp);
+        if (!decision.ok) {
+          entry.fault = 'rate-limit';
+          c.res = tooManyRequests(c, decision.retryAfterSeconds, decision.detail);
+          return;
+        }
+      }
+
+      await next();
+      if (dropAfter) {
+        entry.fault = 'drop';
+        rt.store.flush();
+        return drop();
+      }
+    } finally {
+      if (entry.fault !== 'drop') {
+        if (rt.settings.cors) applyCors(c);
+        entry.status = c.res.status;
+      }
+      try {
+        rt.store.flush();
+      } catch (e) {
+        console.error(`sandbox: could not write the state file: ${e instanceof Error ? e.message : e}`);
+      }
+    }
+  });
+
+  async function rateLimit(
+    authorization: string | undefined,
+    operation: NonNullable<ReturnType<typeof findOperation>>,
+    ip: string,
+  ) {
+    let scope = 'ip';
+    let limits = operation.rateLimits!;
+    if (operation.secured && authorization) {
+      const token = await rt.jwt.verify(authorization.replace(/^Bearer\s+/i, ''), rt.now());
+      if (token?.context) {
+        scope = contextKey(token.context);
+        const override = operation.rateLimitGroup
+          ? rt.state.rateLimitOverrides[scope]?.[operation.rateLimitGroup]
+          : undefined;
+        if (override) limits = override;
+      }
+    }
+    return limiter.check(`${operation.key}|${scope}|${ip}`, limits, rt.now());
+  }
+
+  app.use(
+    '/v2/*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) =>
+        httpProblem(c, 413, 'Payload Too Large', `Treść żądania przekracza ${BODY_LIMIT_BYTES} bajtów.`),
+    }),
+  );
+
+  // Literal paths before parameterised ones: /auth/sessions is not /auth/{referenceNumber}.
+  for (const routes of [
+    sessionRoutes,
+    authRoutes,
+    securityRoutes,
+    tokenRoutes,
+    certificateRoutes,
+    limitRoutes,
+    testdataRoutes,
+  ]) {
+    app.route('/v2', routes);
+  }
+  if (options.control) app.route('/_sandbox', options.control);
+
+  app.notFound((c) => {
+    const operation = c.var.operation;
+    if (operation) {
+      return httpProblem(
+        c,
+        501,
+        'Not Implemented',
+        `Operacja ${operation.key} nie jest obsługiwana przez sandbox.`,
+      );
+    }
+    return httpProblem(c, 404, 'Not Found', 'Nie ma takiego zasobu.');
+  });
+
+  app.onError((err, c) => {
+    // A bug, never bad input: log the kind and message only (no request data, no secrets).
+    console.error(`sandbox: internal error ${err.name}: ${err.message}`);
+    return httpProblem(c, 500, 'Internal Server Error', 'Wewnętrzny błąd sandboxa.');
+  });
+
+  return app;
+}
