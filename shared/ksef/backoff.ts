@@ -5,13 +5,15 @@
  *
  * Auth status (`GET /auth/{ref}`, 60 req/s per IP, REFERENCE §2.6) — CLIENT-NOTES §1 "do better":
  *   poll #1 at once after the 202 (KSeF-issued certificates and TEST usually finish immediately:
- *   then a login is exactly challenge + submit + status + redeem), then 50 ms growing ×1.5 —
- *   50, 75, 113, 169, 253, 380, 570, 854, 1281, 1922, 2883 ms — capped at 3 s on TEST/sandbox and
- *   5 s on DEMO/PRD. Poll times 0, 50, 125, 238, 407, 660, 1040 … ms: a verification that takes D
- *   is seen at most ~D/2 late early on (≤ 110 ms for D = 300 ms), the first second has 6 polls
- *   (far below 60/s), and a 2-minute wait costs about 50 requests instead of the official clients'
- *   120. Budget: 2 minutes on TEST/sandbox (like the C# client), 5 minutes on DEMO/PRD where
- *   OCSP/CRL checks of qualified certificates keep the status at 100 longer (§5.2).
+ *   then a login is exactly challenge + submit + status + redeem), then 50 ms growing ×1.3 —
+ *   50, 65, 85, 110, 143, 186, 241, 314, 408, 530, 689, 896 ms … — capped at 3 s on TEST/sandbox and
+ *   5 s on DEMO/PRD. Poll times 0, 50, 115, 200, 310, 453, 639, 880 … ms: a verification that takes
+ *   D is seen at most ~0.3·D late (≤ 150 ms for D up to ~500 ms), the first second has 8 polls — so
+ *   even five logins in parallel (the bulk budget, SECURITY.md §4) stay below KSeF's 60/s — and a
+ *   2-minute wait costs about 50 requests instead of the official clients' 120 (they poll every 1 s
+ *   and see a 300 ms verification only after a second). Budget: 2 minutes on TEST/sandbox (like the
+ *   C# client), 5 minutes on DEMO/PRD where OCSP/CRL checks of qualified certificates keep the
+ *   status at 100 longer (§5.2).
  *
  * Token activation and certificate enrollment (`GET /tokens/{ref}`,
  * `GET /certificates/enrollments/{ref}`: group "other", 10/s, 30/min, 120/h per context + IP):
@@ -50,13 +52,13 @@ export type RetryPolicy = {
 
 export const AUTH_POLL_TEST: PollPolicy = Object.freeze({
   initialDelayMs: 50,
-  factor: 1.5,
+  factor: 1.3,
   maxDelayMs: 3000,
   budgetMs: 120_000,
 });
 export const AUTH_POLL_PRODUCTION: PollPolicy = Object.freeze({
   initialDelayMs: 50,
-  factor: 1.5,
+  factor: 1.3,
   maxDelayMs: 5000,
   budgetMs: 300_000,
 });
