@@ -106,7 +106,11 @@ function validated<T>(schema: v.GenericSchema<unknown, T>, body: string): Result
   if (parsed.success) return ok(parsed.output);
   const issue = parsed.issues[0];
   const path = issue ? (v.getDotPath(issue) ?? '(root)') : '(root)';
-  return fail('BAD_RESPONSE', { detail: `${path}: ${issue?.message ?? 'invalid'}`.slice(0, 300) });
+  // Field and expectation only: valibot's message quotes the received value, which could be a token.
+  const expected = issue?.expected ? ` (expected ${issue.expected})` : '';
+  return fail('BAD_RESPONSE', {
+    detail: `${path}: invalid ${issue?.type ?? 'value'}${expected}`.slice(0, 300),
+  });
 }
 
 /** Sends one call with the retry and rate-limit rules above. */

@@ -21,10 +21,23 @@ import type { KsefResponse } from './transport-types.ts';
 const MAX_TEXT = 1000;
 const MAX_DETAILS = 20;
 
+/**
+ * KSeF's texts can quote what was sent (a validator message naming a field's value). Whatever looks
+ * like a secret — a JWT, a KSeF token, a long Base64 blob such as an `encryptedToken` (a 10-minute
+ * bearer ticket, SECURITY.md A5) — is cut out before the text can reach an error, a log or the UI
+ * (SECURITY.md §3.12).
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, '[JWT]')
+    .replace(/\|(?:nip|internalId)-[^|\s]+\|[0-9a-f]{64}/gi, '|[KSeF token]')
+    .replace(/[A-Za-z0-9+/]{120,}={0,2}/g, '[Base64]');
+}
+
 type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 const str = (x: unknown): string | undefined =>
-  typeof x === 'string' && x.length > 0 ? x.slice(0, MAX_TEXT) : undefined;
+  typeof x === 'string' && x.length > 0 ? redactSecrets(x).slice(0, MAX_TEXT) : undefined;
 const int = (x: unknown): number | undefined => (Number.isSafeInteger(x) ? (x as number) : undefined);
 const strings = (x: unknown): string[] =>
   Array.isArray(x) ? x.flatMap((d) => (str(d) === undefined ? [] : [str(d)!])) : [];

@@ -92,6 +92,23 @@ describe('responses', () => {
     });
   });
 
+  it('never quote the offending value in BAD_RESPONSE (it could be a token)', async () => {
+    const { client, transport } = setup();
+    transport.on(
+      'POST /auth/token/redeem',
+      json(200, {
+        accessToken: { token: 'secret-access', validUntil: 'soon' },
+        refreshToken: { token: 'secret-refresh', validUntil: 7 },
+      }),
+    );
+    const r = await client.auth.redeem('t');
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_RESPONSE', detail: expect.stringContaining('accessToken.validUntil') },
+    });
+    expect(JSON.stringify(r)).not.toMatch(/secret|soon/);
+  });
+
   it('ignore unknown properties and read nulls as absent', async () => {
     const { client, transport } = setup();
     transport.on(

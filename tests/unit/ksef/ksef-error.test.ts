@@ -132,7 +132,7 @@ describe('parseKsefError', () => {
     const e = parseKsefError(
       res(400, {
         errors: [
-          { code: '21405', description: 'x'.repeat(5000), details: Array.from({ length: 100 }, () => 'd') },
+          { code: '21405', description: 'zły opis '.repeat(500), details: Array.from({ length: 100 }, () => 'd') },
         ],
         traceId: 7,
       }),
@@ -141,5 +141,31 @@ describe('parseKsefError', () => {
     expect(e.description?.length).toBe(1000);
     expect(e.details?.length).toBe(20);
     expect(e.traceId).toBeUndefined();
+  });
+
+  it('cuts secrets KSeF might quote out of its texts', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJBdXRoIn0.c2lnbmF0dXJlLXZhbHVl';
+    const token = `20251010-EC-1234567890-ABCDEF1234-AB|nip-5265877635|${'a1'.repeat(32)}`;
+    const encrypted = 'QUJD'.repeat(86);
+    const e = parseKsefError(
+      res(400, {
+        errors: [
+          {
+            code: 21405,
+            description: `Błąd walidacji: ${jwt}`,
+            details: [`token ${token} odrzucony`, `encryptedToken=${encrypted}`],
+          },
+        ],
+      }),
+    );
+    const all = JSON.stringify(e);
+    expect(all).not.toContain(jwt);
+    expect(all).not.toContain('a1a1a1a1');
+    expect(all).not.toContain(encrypted.slice(0, 40));
+    expect(e.description).toBe('Błąd walidacji: [JWT]');
+    expect(e.details).toEqual([
+      'token 20251010-EC-1234567890-ABCDEF1234-AB|[KSeF token] odrzucony',
+      'encryptedToken=[Base64]',
+    ]);
   });
 });
