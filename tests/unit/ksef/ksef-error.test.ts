@@ -132,7 +132,11 @@ describe('parseKsefError', () => {
     const e = parseKsefError(
       res(400, {
         errors: [
-          { code: '21405', description: 'zły opis '.repeat(500), details: Array.from({ length: 100 }, () => 'd') },
+          {
+            code: '21405',
+            description: 'zły opis '.repeat(500),
+            details: Array.from({ length: 100 }, () => 'd'),
+          },
         ],
         traceId: 7,
       }),
