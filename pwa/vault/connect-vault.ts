@@ -1,0 +1,88 @@
+/**
+ * Opens the shared key worker from a PWA page. Under the wallet's CSP
+ * (`require-trusted-types-for 'script'`) a worker URL is a script sink, so one Trusted Types policy
+ * allows exactly the key worker's own URL and nothing else. The worker is a SharedWorker: one per
+ * origin, so all tabs and windows of the PWA share one vault, one lock state and one key holder.
+ * A `locked` broadcast (from whichever context locked) reaches every page, which then reloads.
+ */
+import type { LockReason } from '../../shared/domain/lock-policy.ts';
+import { isLockReason } from '../../shared/domain/lock-policy.ts';
+import keyWorkerUrl from './key-worker.ts?worker&url';
+import { RPC } from './rpc-contract.ts';
+import { createVaultClient, type VaultClient, type VaultClientOptions } from './vault-client.ts';
+
+type TrustedTypePolicyFactory = {
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(input: string): string },
+  ): { createScriptURL(input: string): string };
+};
+
+/** The policy's name; a CSP `trusted-types` directive, if ever added, must list it. */
+export const KEY_WORKER_POLICY_NAME = 'ksef-wallet-key-worker';
+/** SharedWorker name: the production vault; tests open isolated vaults under `ksef-wallet-vault:test-…`. */
+export const KEY_WORKER_NAME = 'ksef-wallet-vault';
+
+let policy: { createScriptURL(input: string): string } | undefined;
+function trustedKeyWorkerUrl(): string {
+  const factory = (globalThis as { trustedTypes?: TrustedTypePolicyFactory }).trustedTypes;
+  if (!factory) return keyWorkerUrl;
+  policy ??= factory.createPolicy(KEY_WORKER_POLICY_NAME, {
+    createScriptURL: (input: string) => {
+      if (input !== keyWorkerUrl) throw new TypeError('only the wallet key worker may be started');
+      return input;
+    },
+  });
+  return policy.createScriptURL(keyWorkerUrl);
+}
+
+export function connectVault(options: VaultClientOptions & { readonly name?: string } = {}): VaultClient {
+  const worker = new SharedWorker(trustedKeyWorkerUrl(), {
+    type: 'module',
+    name: options.name ?? KEY_WORKER_NAME,
+  });
+  let announced = false;
+  const onLocked = (reason: LockReason) => {
+    if (announced) return;
+    announced = true;
+    options.onLocked?.(reason);
+  };
+  const client = createVaultClient(worker.port, { ...options, onLocked });
+  const channel = new BroadcastChannel(RPC.BROADCAST_CHANNEL);
+  channel.addEventListener('message', (e: MessageEvent) => {
+    const data = e.data as { type?: unknown; reason?: unknown; name?: unknown };
+    if (
+      data?.type === 'locked' &&
+      isLockReason(data.reason) &&
+      data.name === (options.name ?? KEY_WORKER_NAME)
+    ) {
+      onLocked(data.reason);
+    }
+  });
+  return client;
+}
+
+/**
+ * Restarts the idle timer on real user input, at most every 30 s (a flood of `touch` calls would
+ * only load the worker). Only trusted events count: a script cannot keep the vault open forever.
+ */
+export function trackUserActivity(
+  client: Pick<VaultClient, 'touch'>,
+  target: EventTarget,
+  intervalMs = 30_000,
+): () => void {
+  let last = 0;
+  const onInput = (e: Event) => {
+    if (!e.isTrusted) return;
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    void client.touch();
+  };
+  for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart'])
+    target.addEventListener(type, onInput, { passive: true });
+  return () => {
+    for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart'])
+      target.removeEventListener(type, onInput);
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * The page's side of the vault: a typed facade over a MessagePort to the key worker. It implements
+ * the same `Vault` interface as the worker's `VaultService`, checks every reply (envelope, plain
+ * data only — a `CryptoKey` in a reply is refused, SECURITY.md T1) and every event, and tells the
+ * page when the vault locked so it can reload (JS cannot zero memory; the page must go).
+ *
+ * `connectVault()` opens the shared key worker (one per origin: every tab and window of the PWA
+ * talks to the same vault, so locking in one locks all and an unlock in one serves all).
+ */
+import * as v from 'valibot';
+import type { LockReason } from '../../shared/domain/lock-policy.ts';
+import { LOCK_REASONS } from '../../shared/domain/lock-policy.ts';
+import type { VaultError } from './errors.ts';
+import { EventSchema, isPlainData, ReplySchema, RPC, type VaultMethod } from './rpc-contract.ts';
+import type { RpcPort } from './rpc-server.ts';
+import type { Vault, VaultEvent, VaultStatus } from './vault-api.ts';
+
+/** Methods whose value is a Result; the others return data and throw only if the worker is gone. */
+const RESULT_METHODS: ReadonlySet<VaultMethod> = new Set<VaultMethod>([
+  'create',
+  'unlock',
+  'setIdleMinutes',
+  'changePassphrase',
+  'rekey',
+  'addCompany',
+  'renameCompany',
+  'removeCompany',
+  'prepareEnrollment',
+  'recordEnrollmentSubmitted',
+  'completeEnrollment',
+  'failEnrollment',
+  'setDefaultCertificate',
+  'setCertificateExcludedFromBackup',
+  'removeCertificate',
+  'beginTokenGeneration',
+  'recordTokenGenerated',
+  'completeTokenActivation',
+  'abandonTokenGeneration',
+  'updateTokenStatus',
+  'setDefaultToken',
+  'revealTokenSecret',
+  'removeToken',
+  'recordSession',
+  'endSession',
+  'grantApproval',
+  'confirmApproval',
+  'revokeApproval',
+  'checkApproval',
+  'verifyActivity',
+  'exportBackup',
+  'previewBackup',
+  'importBackup',
+]);
+
+const StatusSchema = v.object({
+  state: v.picklist(['absent', 'locked', 'unlocked']),
+  schemaVersion: v.number(),
+  idleMinutes: v.number(),
+  vaultId: v.optional(v.string()),
+  unlockedAt: v.optional(v.number()),
+  lockAt: v.optional(v.number()),
+  lockAtReason: v.optional(v.picklist(['idle', 'max-age'])),
+  lastLockReason: v.optional(v.picklist(LOCK_REASONS)),
+});
+
+const ResultShape = v.union([
+  v.strictObject({ ok: v.literal(true), value: v.unknown() }),
+  v.strictObject({
+    ok: v.literal(false),
+    error: v.object({ code: v.string(), reason: v.string(), detail: v.optional(v.string()) }),
+  }),
+]);
+
+export class VaultUnavailableError extends Error {
+  constructor(readonly method: string) {
+    super(`the vault did not answer ${method}`);
+  }
+}
+
+export type VaultClientOptions = {
+  /** Called once when the vault locks (here or in any other tab). The PWA reloads the page. */
+  readonly onLocked?: (reason: LockReason) => void;
+  readonly onEvent?: (e: VaultEvent) => void;
+  /** Argon2id, re-keying or a 50 MiB import take seconds; a worker that closed never answers. */
+  readonly timeoutMs?: number;
+};
+
+type Waiter = { resolve(v: unknown): void; reject(e: unknown): void; timer: ReturnType<typeof setTimeout> };
+
+const newId = () =>
+  Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+
+export type VaultClient = Vault & { readonly locked: boolean; close(): void };
+
+export function createVaultClient(
+  port: RpcPort & { close?(): void },
+  options: VaultClientOptions = {},
+): VaultClient {
+  const waiting = new Map<string, Waiter>();
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  let locked = false;
+  const announceLocked = (reason: LockReason) => {
+    if (locked) return;
+    locked = true;
+    options.onLocked?.(reason);
+  };
+  port.addEventListener('message', (e) => {
+    const data = e.data as { id?: unknown; event?: unknown };
+    if (data && typeof data === 'object' && 'event' in data) {
+      const ev = v.safeParse(EventSchema, data);
+      if (!ev.success) return;
+      options.onEvent?.(ev.output.event);
+      if (ev.output.event.type === 'locked') announceLocked(ev.output.event.reason);
+      return;
+    }
+    const r = v.safeParse(ReplySchema, data);
+    if (!r.success) return;
+    const w = waiting.get(r.output.id);
+    if (!w) return;
+    waiting.delete(r.output.id);
+    clearTimeout(w.timer);
+    w.resolve(r.output);
+  });
+  port.start?.();
+
+  const request = (method: VaultMethod, params: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = newId();
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new VaultUnavailableError(method));
+      }, timeoutMs);
+      waiting.set(id, { resolve, reject, timer });
+      port.postMessage({ rpc: RPC.PROTOCOL, v: RPC.VERSION, id, method, params });
+    });
+
+  const invoke = async (method: VaultMethod, params: unknown): Promise<unknown> => {
+    const isResult = RESULT_METHODS.has(method);
+    let reply: unknown;
+    try {
+      reply = await request(method, params);
+    } catch (e) {
+      if (!isResult) throw e;
+      return {
+        ok: false,
+        error: { code: 'TIMEOUT', reason: 'STORAGE_FAILED', detail: method } satisfies VaultError,
+      };
+    }
+    const r = reply as { result?: unknown; failure?: VaultError };
+    if (r.failure) {
+      if (!isResult) throw new VaultUnavailableError(method);
+      return { ok: false, error: r.failure };
+    }
+    if (!isPlainData(r.result)) throw new VaultUnavailableError(`${method}: not plain data`);
+    if (isResult && !v.is(ResultShape, r.result)) throw new VaultUnavailableError(`${method}: not a Result`);
+    if (method === 'status' && !v.is(StatusSchema, r.result))
+      throw new VaultUnavailableError('status: bad status');
+    if ((method === 'unlock' || method === 'create') && (r.result as { ok: boolean }).ok) locked = false;
+    return r.result;
+  };
+
+  const client = {} as Record<string, (arg?: unknown) => Promise<unknown>>;
+  for (const method of Object.keys(methodsTemplate) as VaultMethod[]) {
+    client[method] = (arg?: unknown) => invoke(method, arg);
+  }
+  const status = client.status!;
+  client.status = async () => {
+    const s = (await status()) as VaultStatus;
+    if (s.state === 'unlocked') locked = false;
+    return s;
+  };
+  return Object.assign(client as unknown as Vault, {
+    get locked() {
+      return locked;
+    },
+    close() {
+      for (const w of waiting.values()) {
+        clearTimeout(w.timer);
+        w.reject(new VaultUnavailableError('closed'));
+      }
+      waiting.clear();
+      port.close?.();
+    },
+  });
+}
+
+// Every method name once, so the facade is complete at compile time (a missing key is a type error).
+const methodsTemplate: Record<VaultMethod, true> = {
+  status: true,
+  create: true,
+  unlock: true,
+  lock: true,
+  touch: true,
+  setIdleMinutes: true,
+  changePassphrase: true,
+  rekey: true,
+  estimatePassphrase: true,
+  listCompanies: true,
+  addCompany: true,
+  renameCompany: true,
+  removeCompany: true,
+  listCertificates: true,
+  prepareEnrollment: true,
+  recordEnrollmentSubmitted: true,
+  completeEnrollment: true,
+  failEnrollment: true,
+  setDefaultCertificate: true,
+  setCertificateExcludedFromBackup: true,
+  removeCertificate: true,
+  listTokens: true,
+  beginTokenGeneration: true,
+  recordTokenGenerated: true,
+  completeTokenActivation: true,
+  abandonTokenGeneration: true,
+  updateTokenStatus: true,
+  setDefaultToken: true,
+  revealTokenSecret: true,
+  removeToken: true,
+  listSessions: true,
+  recordSession: true,
+  endSession: true,
+  listApprovals: true,
+  grantApproval: true,
+  confirmApproval: true,
+  revokeApproval: true,
+  checkApproval: true,
+  pendingWork: true,
+  listActivity: true,
+  verifyActivity: true,
+  exportBackup: true,
+  previewBackup: true,
+  importBackup: true,
+};
