@@ -112,7 +112,7 @@ export function selfSigned(
     '-out',
     certPath,
     '-days',
-    '30',
+    '400',
     '-set_serial',
     serial,
     '-subj',
