@@ -426,7 +426,7 @@ describe('CSR checks, in KSeF’s order', () => {
   it('25004 for bytes that are not a CSR, and for a CSR whose signature was altered', async () => {
     expect(errorCode(await enroll(Buffer.from('not a csr').toString('base64')))).toBe(25004);
     const csr = Buffer.from(csrFor(newKey('ec'), subjectOf(data)), 'base64');
-    csr[csr.length - 5] ^= 0x01;
+    csr.writeUInt8(csr.readUInt8(csr.length - 5) ^ 0x01, csr.length - 5);
     expect(errorCode(await enroll(csr.toString('base64')))).toBe(25004);
   });
   it('21405 for a csr that is not Base64 and for a name outside the pattern', async () => {
