@@ -37,6 +37,7 @@ describe('429 and Retry-After', () => {
     const started = Date.now();
     const r = await loginWithTestCertificate(sb.client(randomNip()));
     expect(r.ok).toBe(true);
+    // Two Retry-After: 1 answers were waited out (a lower bound: the wait happened at all).
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     expect(count(STATUS)).toBe(3);
     expect(count(REDEEM)).toBe(1);
@@ -132,16 +133,15 @@ describe('5xx and dropped answers', () => {
 });
 
 describe('slow statuses and cancellation', () => {
-  it('follows a 300 ms verification closely and polls far below the 60/s limit', async () => {
+  it('follows a 300 ms verification with few polls, far below the 60/s limit', async () => {
     sb.sandbox.control.configure({ authDelayMs: 300, rateLimits: 'ksef' });
     try {
       sb.clear();
-      const started = Date.now();
       const r = await loginWithTestCertificate(sb.client(randomNip()));
       expect(r.ok).toBe(true);
+      // Timing is measured, not asserted here; the number of polls is behaviour.
       expect(count(STATUS)).toBeLessThanOrEqual(7);
       expect(sb.sandbox.control.requests().some((e) => e.status === 429)).toBe(false);
-      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       sb.sandbox.control.configure({ rateLimits: 'off' });
     }
