@@ -11,7 +11,11 @@
  *
  * Each attempt counts against the 30-logins-per-hour budget, because KSeF sees each one.
  */
-import type { ContextIdentifier } from '../crypto/index.ts';
+import {
+  type AuthorizationPolicy,
+  type ContextIdentifier,
+  validateAuthTokenRequestInput,
+} from '../crypto/index.ts';
 import { fail, type Result, type WalletError } from '../result.ts';
 import { AUTH_STATUS, completeLogin } from './complete-login.ts';
 import { isLostAnswer } from './ksef-call.ts';
@@ -68,11 +72,30 @@ export async function runLoginAttempts(
   }
 }
 
-/** The context a flow logs into: its own input, else the client's company. */
-export function contextOf(client: KsefClient, given?: ContextIdentifier): Result<ContextIdentifier> {
+/** A well-formed challenge, only to run the request rules on the caller's input before any request. */
+const SAMPLE_CHALLENGE = '20250101-CR-0000000000-0000000000-00';
+
+/**
+ * The context a flow logs into — its own input, else the client's company — checked with the
+ * AuthTokenRequest rules (identifier patterns, at most 10 addresses of each IP kind, §3.3/§6.1)
+ * before a challenge is fetched or a login counted against the budget.
+ */
+export function contextOf(
+  client: KsefClient,
+  given?: ContextIdentifier,
+  authorizationPolicy?: AuthorizationPolicy,
+): Result<ContextIdentifier> {
   const context = given ?? client.context;
   if (!context) return fail('INVALID_INPUT', { detail: 'no context (company) to log in to' });
   if (client.context && (client.context.type !== context.type || client.context.value !== context.value))
     return fail('INVALID_INPUT', { detail: 'the context differs from the client’s company' });
+  const checked = validateAuthTokenRequestInput({
+    challenge: SAMPLE_CHALLENGE,
+    context,
+    subjectIdentifierType: 'certificateSubject',
+    ...(authorizationPolicy ? { authorizationPolicy } : {}),
+  });
+  if (!checked.ok)
+    return fail('INVALID_INPUT', { ...(checked.error.detail ? { detail: checked.error.detail } : {}) });
   return { ok: true, value: context };
 }

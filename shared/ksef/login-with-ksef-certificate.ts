@@ -96,7 +96,7 @@ export async function loginWithKsefCertificate(
   input: CertificateLoginInput,
   options: LoginOptions = {},
 ): Promise<Result<LoginResult>> {
-  const context = contextOf(client, input.context);
+  const context = contextOf(client, input.context, input.authorizationPolicy);
   if (!context.ok) return context;
   return runLoginAttempts(
     client,

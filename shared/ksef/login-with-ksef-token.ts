@@ -30,7 +30,7 @@ export async function loginWithKsefToken(
   input: TokenLoginInput,
   options: LoginOptions = {},
 ): Promise<Result<LoginResult>> {
-  const ctx = contextOf(client, input.context);
+  const ctx = contextOf(client, input.context, input.authorizationPolicy);
   if (!ctx.ok) return ctx;
   const context = ctx.value;
   let refetchedKey = false;

@@ -61,7 +61,7 @@ export async function prepareSignedRequest(
   input: SignedRequestInput = {},
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<Result<PreparedSignedRequest>> {
-  const context = contextOf(client, input.context);
+  const context = contextOf(client, input.context, input.authorizationPolicy);
   if (!context.ok) return context;
   const challenge = await client.auth.challenge(options.signal);
   if (!challenge.ok) return challenge;

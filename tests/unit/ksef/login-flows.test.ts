@@ -306,6 +306,35 @@ describe('KSeF token login', () => {
     expect(last.challengeLeftMs).toBeGreaterThan(9 * 60_000);
   });
 
+  it('checks the company identifier and the IP policy before any request', async () => {
+    const { transport, client } = setup();
+    const elevenIps = Array.from({ length: 11 }, (_, i) => `10.0.0.${i + 1}`);
+    expect(
+      await loginWithKsefToken(client, {
+        token: TOKEN,
+        authorizationPolicy: { allowedIps: { ip4Addresses: elevenIps } },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', detail: 'more than 10 Ip4Address' } });
+    expect(
+      await loginWithKsefToken(client, {
+        token: TOKEN,
+        authorizationPolicy: { allowedIps: { ip4Masks: ['10.0.0.0/33'] } },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const noCompany = createKsefClient({ transport, clock: fakeClock(), subtle, env: 'TEST' });
+    expect(
+      await loginWithKsefToken(noCompany, { token: TOKEN, context: { type: 'Nip', value: '0123456789' } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', detail: 'Nip does not match the KSeF pattern' },
+    });
+    expect(await loginWithKsefToken(noCompany, { token: TOKEN })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', detail: 'no context (company) to log in to' },
+    });
+    expect(transport.count()).toBe(0);
+  });
+
   it('refuses a token login when the 30-per-hour budget is spent, before any request', async () => {
     const { transport, client } = setup();
     for (let i = 0; i < 30; i++) await client.loginLimiter.acquire('custom:sandbox|Nip:5265877635');
