@@ -5,11 +5,13 @@
  * never a redeem after a failure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseKsefError } from '../../../shared/ksef/ksef-error.ts';
 import { messageKeyOf } from '../../../shared/ksef/ksef-messages.ts';
 import { loginWithKsefToken } from '../../../shared/ksef/login-with-ksef-token.ts';
 import {
   loginWithSignedRequest,
   prepareSignedRequest,
+  submitSignedRequest,
 } from '../../../shared/ksef/login-with-signed-request.ts';
 import { loginWithTestCertificate } from '../../../shared/ksef/login-with-test-certificate.ts';
 import { keepSession } from '../../../shared/ksef/session-keeper.ts';
@@ -214,5 +216,51 @@ describe('errors of the submission', () => {
     ]);
     const now = await ksef.publicKeys.tokenEncryptionKey();
     expect(now.ok && now.value.publicKeyId).not.toBe(key.value.publicKeyId);
+  });
+});
+
+describe('error formats and HTTP errors', () => {
+  it('reads the legacy and the problem-details format of the same error into the same shape', async () => {
+    const body = JSON.stringify({
+      challenge: '20250101-CR-0000000000-0000000000-00',
+      contextIdentifier: { type: 'Nip', value: randomNip() },
+      encryptedToken: 'QUJD',
+    });
+    const send = (headers: Record<string, string>) =>
+      sb.transport.send({ env: 'custom:sandbox', operation: 'POST /auth/ksef-token', headers, body });
+    const legacy = await send({ 'content-type': 'application/json' });
+    const problem = await send({ 'content-type': 'application/json', 'x-error-format': 'problem-details' });
+    if (!legacy.ok || !problem.ok) throw new Error('no answer');
+    expect(legacy.value.headers['content-type']).toMatch(/^application\/json/);
+    expect(problem.value.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const a = parseKsefError(legacy.value);
+    const b = parseKsefError(problem.value);
+    expect(a).toMatchObject({
+      httpStatus: 400,
+      code: 21111,
+      description: 'Nieprawidłowe wyzwanie autoryzacyjne.',
+    });
+    expect({ ...b, traceId: undefined }).toEqual({ ...a, traceId: undefined });
+  });
+
+  it('401 for a token KSeF never issued, 403 for the operation token on a business endpoint (#129)', async () => {
+    const ksef = sb.client(randomNip());
+    const unknown = await ksef.sessions.list('eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.c2lnbmF0dXJl');
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'KSEF_REJECTED', ksef: { httpStatus: 401 } } });
+    expect(messageKeyOf(unknown.ok ? ({} as never) : unknown.error)).toBe('http.401');
+
+    const challenge = await ksef.auth.challenge();
+    if (!challenge.ok) throw new Error(challenge.error.code);
+    const prepared = await prepareSignedRequest(ksef);
+    if (!prepared.ok) throw new Error(prepared.error.code);
+    const signer = createExternalSigner({ kind: 'seal', nip: prepared.value.context.value });
+    try {
+      const pending = await submitSignedRequest(ksef, prepared.value, signer.sign(prepared.value.xml));
+      if (!pending.ok) throw new Error(JSON.stringify(pending.error));
+      const r = await ksef.sessions.list(pending.value.authenticationToken);
+      expect(r).toMatchObject({ ok: false, error: { code: 'KSEF_REJECTED', ksef: { httpStatus: 403 } } });
+    } finally {
+      signer.cleanup();
+    }
   });
 });
