@@ -77,7 +77,7 @@ describe('sessions', () => {
 describe('KSeF tokens', () => {
   it('generates, lists every page, reads, revokes; the secret is returned at once and only then activated', async () => {
     const { ksef, access } = await signatureSession();
-    sb.sandbox.control.configure({ tokenActivationDelayMs: 300 });
+    sb.sandbox.control.configure({ tokenActivationDelayMs: 1500 });
     try {
       const first = await ksef.tokens.generate(access, {
         permissions: ['InvoiceRead'],
