@@ -196,6 +196,20 @@ describe('errors of the submission', () => {
     }
   });
 
+  it('21115: a self-signed certificate where only real ones count (the sandbox in DEMO mode)', async () => {
+    sb.sandbox.control.configure({ mode: 'demo' });
+    try {
+      const r = await loginWithTestCertificate(sb.client(randomNip()));
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'KSEF_REJECTED', ksef: { httpStatus: 400, code: 21115 } },
+      });
+      expect(messageKeyOf(r.ok ? ({} as never) : r.error)).toBe('ksef.21115');
+    } finally {
+      sb.sandbox.control.configure({ mode: 'test' });
+    }
+  });
+
   it('21470: a withdrawn encryption key is refetched once and the token re-encrypted for a new challenge', async () => {
     const nip = randomNip();
     const { ksef, token } = await tokenFor(nip);
