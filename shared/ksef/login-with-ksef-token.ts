@@ -48,10 +48,12 @@ export async function loginWithKsefToken(
         ...(challengeLeftMs === undefined ? {} : { challengeLeftMs }),
       });
     report('publicKey');
+    // Refetched only on the attempt right after a 21470, the cache serves the others.
     const key = await client.publicKeys.tokenEncryptionKey({
       forceRefresh,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    forceRefresh = false;
     if (!key.ok) return key;
     report('challenge');
     const challenge = await client.auth.challenge(options.signal);
