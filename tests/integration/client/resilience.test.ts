@@ -43,6 +43,20 @@ describe('429 and Retry-After', () => {
     expect(count(REDEEM)).toBe(1);
   });
 
+  it('ends a 429 storm that outlasts the retries with RATE_LIMITED, not a hang and not a redeem', async () => {
+    sb.sandbox.control.injectFault({
+      operation: STATUS,
+      kind: 'rate-limit',
+      retryAfterSeconds: 0,
+      times: 10,
+    });
+    sb.clear();
+    const r = await loginWithTestCertificate(sb.client(randomNip()));
+    expect(r).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', ksef: { httpStatus: 429 } } });
+    expect(count(STATUS)).toBe(4);
+    expect(count(REDEEM)).toBe(0);
+  });
+
   it('answers RATE_LIMITED at once for a long block, and another flow of the same company does not even ask', async () => {
     const nip = randomNip();
     const gate = createMemoryRateLimitGate();
@@ -71,6 +85,13 @@ describe('5xx and dropped answers', () => {
     expect((await loginWithTestCertificate(sb.client(randomNip()))).ok).toBe(true);
     expect(count(STATUS)).toBe(4);
     expect(count(REDEEM)).toBe(1);
+  });
+
+  it('re-asks for a challenge whose answer was dropped (creating one changes nothing)', async () => {
+    sb.sandbox.control.injectFault({ operation: CHALLENGE, kind: 'drop' });
+    sb.clear();
+    expect((await loginWithTestCertificate(sb.client(randomNip()))).ok).toBe(true);
+    expect(sb.operations()).toEqual([CHALLENGE, CHALLENGE, XADES, STATUS, REDEEM]);
   });
 
   it.each(['drop', 'drop-before'] as const)(
