@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createControl, type SandboxControl } from './control.ts';
-import { applySeed, EMPTY_SEED, type SeedSummary, seedSummaryOf } from './domain/seed.ts';
+import { applySeed, type SeedSummary, seedSummaryOf } from './domain/seed.ts';
 import type { Clock } from './domain/time.ts';
 import { createApp } from './http/app.ts';
 import { compileAllValidators } from './http/validation.ts';
@@ -42,6 +42,11 @@ export type SandboxOptions = {
   clock?: { now(): number };
   /** Addition: a challenge is consumed by the first accepted submission (default true). */
   singleUseChallenges?: boolean;
+  /**
+   * Addition (fault injection): every this many seconds the encryption keys are rotated and the
+   * old ones withdrawn, so a client that cached a key meets 21470 (REFERENCE §10). Default off.
+   */
+  keyRotationIntervalSeconds?: number;
 };
 
 export type Sandbox = {
@@ -131,6 +136,14 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const rotation =
+    o.keyRotationIntervalSeconds && o.keyRotationIntervalSeconds > 0
+      ? setInterval(
+          () => control.rotateEncryptionKeys({ withdrawOld: true }),
+          o.keyRotationIntervalSeconds * 1000,
+        )
+      : null;
+  rotation?.unref();
   const origin = `http://${hostForUrl(o.host === '0.0.0.0' ? '127.0.0.1' : o.host)}:${port}`;
   const baseUrl = o.publicBaseUrl ?? `${origin}/v2`;
   hostAllowed = allowedHostHeaders(o.host, port, baseUrl);
@@ -139,10 +152,12 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     baseUrl,
     origin,
     port,
-    seed: fresh && o.seed ? seedSummaryOf(runtime) : options.statePath ? seedSummaryOf(runtime) : EMPTY_SEED,
+    // What is seeded: the fresh seed, or whatever the state file carried.
+    seed: seedSummaryOf(runtime),
     control,
     close: () =>
       new Promise<void>((resolve) => {
+        if (rotation) clearInterval(rotation);
         for (const s of sockets) s.destroy();
         server.close(() => {
           try {
