@@ -40,6 +40,8 @@ export function mountLoginButton(options: {
   const now = options.now ?? (() => performance.now());
   const arming: Arming = createArming(now);
   const host = document.createElement('div');
+  // A stable, non-secret hook for the ERP's layout (docs/erp-integration.md); nothing inside is reachable.
+  host.setAttribute('data-ksef-wallet', 'login-button');
   const placement: Record<string, string> = options.anchor
     ? { display: 'inline-block' }
     : { position: 'fixed', right: '16px', bottom: '16px', 'z-index': '2147483647' };

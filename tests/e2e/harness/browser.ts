@@ -21,7 +21,11 @@ export type TestBrowser = {
 };
 
 export async function launchBrowser(
-  options: { extensionDir?: string; keepProfile?: boolean } = {},
+  options: {
+    extensionDir?: string;
+    keepProfile?: boolean /** Extra Chromium flags, e.g. `--lang=pl`. */;
+    args?: readonly string[];
+  } = {},
 ): Promise<TestBrowser> {
   const profileDir = mkdtempSync(join(tmpdir(), 'ksef-wallet-profile-'));
   const browser = await puppeteer.launch({
@@ -40,6 +44,7 @@ export async function launchBrowser(
       '--disable-sync',
       '--no-first-run',
       '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
+      ...(options.args ?? []),
     ],
   });
   const extensionId = options.extensionDir ? await browser.installExtension(options.extensionDir) : '';
