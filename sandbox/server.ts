@@ -20,7 +20,7 @@ import { controlRoutes } from './routes/control.ts';
 import { createRuntime, type SandboxSettings } from './runtime.ts';
 
 export type { SandboxControl } from './control.ts';
-export type { SeedSummary } from './domain/seed.ts';
+export { describeSeed, type SeedSummary } from './domain/seed.ts';
 
 export type SandboxOptions = {
   host: string;

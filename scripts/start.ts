@@ -34,16 +34,25 @@ const lines: string[] = [];
 const sandboxModule = resolve(root, 'sandbox/server.ts');
 if (existsSync(sandboxModule)) {
   // Imported by path: the sandbox is an independent program that the product never imports.
-  const { startSandbox } = (await import(sandboxModule)) as {
+  const { startSandbox, describeSeed } = (await import(sandboxModule)) as {
     startSandbox(o: {
       port: number;
       control: boolean;
-    }): Promise<{ baseUrl: string; seed?: unknown; close(): Promise<void> }>;
+      statePath?: string;
+    }): Promise<{ baseUrl: string; origin: string; seed: unknown; close(): Promise<void> }>;
+    describeSeed(seed: unknown): string[];
   };
-  const sandbox = await startSandbox({ port: sandboxPort, control: true });
+  // WALLET_SANDBOX_STATE keeps the sandbox's data (keys, tokens, certificates) across restarts.
+  const statePath = process.env.WALLET_SANDBOX_STATE;
+  const sandbox = await startSandbox({
+    port: sandboxPort,
+    control: true,
+    ...(statePath ? { statePath } : {}),
+  });
   closers.push(() => sandbox.close());
-  lines.push(`  KSeF sandbox:   ${sandbox.baseUrl}`);
-  if (sandbox.seed) lines.push(`  Seeded data:    ${JSON.stringify(sandbox.seed)}`);
+  lines.push(`  KSeF sandbox:   ${sandbox.baseUrl}  (control API: ${sandbox.origin}/_sandbox/)`);
+  lines.push('  Seeded data:');
+  for (const line of describeSeed(sandbox.seed)) lines.push(`                  ${line}`);
 }
 
 const pwa = await startStaticServer({ root: resolve(root, 'dist/pwa'), port: pwaPort });

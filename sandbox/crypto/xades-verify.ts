@@ -170,8 +170,13 @@ export type SignedRequestVerdict =
       otherCertificates: ParsedCertificate[];
       signatureMethod: string;
       packaging: 'enveloped' | 'enveloping';
+      /** Soft profile problems, sent back as `X-System-Warning` (TEST warns where DEMO/PRD refuse, #844). */
+      warnings: string[];
     }
   | { ok: false; code: KsefErrorCode; details?: string[] };
+
+/** The warning TEST was seen sending for a signature outside the accepted profiles (#844). */
+export const PROFILE_WARNING = '[sig-001]: Format podpisu niezgodny z akceptowanymi profilami XAdES';
 
 const fail = (code: KsefErrorCode, ...details: string[]): SignedRequestVerdict => ({
   ok: false,
@@ -369,6 +374,19 @@ export function verifySignedAuthTokenRequest(bytes: Uint8Array): SignedRequestVe
   }
   if (!signer) return fail(9105, SIGNATURE_DETAILS.profile);
 
+  // SigningTime is optional in XAdES-BES (1.3.2); when present it should name a moment in the
+  // signer certificate's validity. A soft problem: warned about, not refused.
+  const warnings: string[] = [];
+  const signingTime = signedSignatureProperties
+    ? childElements(signedSignatureProperties).find(
+        (c) => c.namespaceURI === XADES && c.localName === 'SigningTime',
+      )
+    : undefined;
+  if (signingTime) {
+    const at = Date.parse((signingTime.textContent ?? '').trim());
+    if (!Number.isFinite(at) || at < signer.notBefore || at > signer.notAfter) warnings.push(PROFILE_WARNING);
+  }
+
   // Key strength and family (REFERENCE §6.2: RSA ≥ 2048, EC ≥ 256).
   const family = SIGNATURE_METHODS[signatureMethod]!.family;
   const keyFits =
@@ -417,5 +435,6 @@ export function verifySignedAuthTokenRequest(bytes: Uint8Array): SignedRequestVe
     otherCertificates: certificates.filter((c) => c !== signer),
     signatureMethod,
     packaging,
+    warnings,
   };
 }

@@ -212,14 +212,22 @@ async function processEnrollment(rt: Runtime, e: Enrollment): Promise<void> {
   const serialNumber = Buffer.from(serial).toString('hex').toUpperCase();
   const notBefore = e.validFrom ?? rt.now();
   const notAfter = notBefore + VALIDITY_MS;
-  const der = issueCertificate(rt.authority, {
-    subject: csr.value.subject,
-    publicKeyInfo: csr.value.publicKeyInfo,
-    serial,
-    notBefore,
-    notAfter,
-    keyUsage: e.certificateType === 'Authentication' ? KEY_USAGE.digitalSignature : KEY_USAGE.nonRepudiation,
-  });
+  let der: Uint8Array;
+  try {
+    der = issueCertificate(rt.authority, {
+      subject: csr.value.subject,
+      publicKeyInfo: csr.value.publicKeyInfo,
+      serial,
+      notBefore,
+      notAfter,
+      keyUsage:
+        e.certificateType === 'Authentication' ? KEY_USAGE.digitalSignature : KEY_USAGE.nonRepudiation,
+    });
+  } catch {
+    // KSeF's own answer for a failure on its side (REFERENCE §3.9 status 500).
+    e.status = ENROLLMENT_STATUS.unknownError();
+    return;
+  }
   rt.state.certificates[serialNumber] = {
     serialNumber,
     name: e.certificateName,

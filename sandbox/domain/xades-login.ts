@@ -41,7 +41,8 @@ export async function submitXadesSignature(
   body: Uint8Array,
   input: { clientIp: string; verifyCertificateChain: boolean },
 ): Promise<
-  { ok: true; value: Awaited<ReturnType<typeof startOperation>> } | { ok: false; failure: KsefFailure }
+  | { ok: true; value: Awaited<ReturnType<typeof startOperation>>; warnings: string[] }
+  | { ok: false; failure: KsefFailure }
 > {
   const fail = (code: Parameters<typeof badRequest>[0], ...details: string[]) => ({
     ok: false as const,
@@ -100,5 +101,5 @@ export async function submitXadesSignature(
     },
   });
   consumeChallenge(rt, challenge.challenge);
-  return { ok: true, value };
+  return { ok: true, value, warnings: verdict.warnings };
 }

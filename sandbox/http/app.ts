@@ -32,6 +32,17 @@ export type AppOptions = {
   control: Hono<SandboxEnv> | null;
 };
 
+/** ASCII folding of a header value (Polish letters to their base letters, the rest dropped). */
+export function asciiFold(value: string): string {
+  return value
+    .replace(/ł/g, 'l')
+    .replace(/Ł/g, 'L')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/g, '')
+    .slice(0, 1000);
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function applyCors(c: { req: { header(name: string): string | undefined }; res: Response }): void {
@@ -165,6 +176,17 @@ export function createApp(rt: Runtime, options: AppOptions): Hono<SandboxEnv> {
       }
 
       await next();
+      // On TEST a warning can be forced: "X-Test-System-Warning, whose content is returned"
+      // (spec schema SystemWarning), ASCII-folded like every X-System-Warning.
+      const forced = c.req.header('x-test-system-warning');
+      if (forced && rt.settings.mode === 'test') {
+        // Header values arrive as Latin-1 code units; a UTF-8 client's bytes are re-read as UTF-8.
+        const bytes = Buffer.from(forced, 'latin1');
+        const utf8 = bytes.toString('utf8');
+        const folded = asciiFold(Buffer.from(utf8, 'utf8').equals(bytes) ? utf8 : forced);
+        const existing = c.res.headers.get('x-system-warning');
+        c.res.headers.set('X-System-Warning', existing ? `${existing} | ${folded}` : folded);
+      }
       if (dropAfter) {
         entry.fault = 'drop';
         rt.store.flush();

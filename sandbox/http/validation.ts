@@ -101,33 +101,48 @@ export function validatePath(op: SpecOperation, params: Record<string, string>):
   return { ok: false, details: describe(v.errors, 'path') };
 }
 
+/** The schemas a value must satisfy at once: the schema itself and its allOf/anyOf/oneOf branches. */
+function branches(schema: JsonObject): JsonObject[] {
+  const out: JsonObject[] = [schema];
+  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const list = schema[key];
+    if (Array.isArray(list)) {
+      for (const sub of list)
+        if (sub && typeof sub === 'object' && !Array.isArray(sub)) out.push(...branches(sub));
+    }
+  }
+  return out;
+}
+
 /** Property names and enum strings rewritten to the schema's spelling (ASP.NET binding). */
 function normalise(schema: Json, value: unknown): unknown {
   if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return value;
-  const s = schema as JsonObject;
-  if (typeof value === 'string' && Array.isArray(s.enum)) {
-    const hit = s.enum.find((e) => typeof e === 'string' && e.toLowerCase() === value.toLowerCase());
-    return typeof hit === 'string' ? hit : value;
-  }
-  let out = value;
-  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
-    const list = s[key];
-    if (Array.isArray(list)) for (const sub of list) out = normalise(sub, out);
-  }
-  if (Array.isArray(out) && s.items) return out.map((x) => normalise(s.items as Json, x));
-  if (out && typeof out === 'object' && !Array.isArray(out) && s.properties) {
-    const props = s.properties as JsonObject;
-    const names = Object.keys(props);
-    const renamed: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(out as Record<string, unknown>)) {
-      const name = names.includes(key)
-        ? key
-        : (names.find((n) => n.toLowerCase() === key.toLowerCase()) ?? key);
-      // An exact spelling wins over a case variant of the same name.
-      if (name in renamed && name !== key) continue;
-      renamed[name] = normalise(props[name] ?? null, v);
+  const all = branches(schema as JsonObject);
+  if (typeof value === 'string') {
+    for (const b of all) {
+      if (!Array.isArray(b.enum)) continue;
+      const hit = b.enum.find((e) => typeof e === 'string' && e.toLowerCase() === value.toLowerCase());
+      if (typeof hit === 'string') return hit;
     }
-    return renamed;
+    return value;
   }
-  return out;
+  if (Array.isArray(value)) {
+    const items = all.find((b) => b.items)?.items;
+    return items ? value.map((x) => normalise(items, x)) : value;
+  }
+  const props: JsonObject = {};
+  for (const b of all) if (b.properties) Object.assign(props, b.properties as JsonObject);
+  if (!value || typeof value !== 'object' || Object.keys(props).length === 0) return value;
+  const names = Object.keys(props);
+  const renamed: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const name = names.includes(key) ? key : names.find((n) => n.toLowerCase() === key.toLowerCase());
+    // Unknown properties are ignored, as ASP.NET does (and as clients must expect, api-changelog
+    // 2.1.2); dropping them also keeps `__proto__` and friends out of the handlers' objects.
+    if (name === undefined) continue;
+    // An exact spelling wins over a case variant of the same name.
+    if (Object.hasOwn(renamed, name) && name !== key) continue;
+    renamed[name] = normalise(props[name] ?? null, v);
+  }
+  return renamed;
 }

@@ -53,7 +53,9 @@ authRoutes.post('/auth/xades-signature', async (c) => {
     clientIp: c.var.clientIp,
     verifyCertificateChain: query.value.verifyCertificateChain === true,
   });
-  return r.ok ? c.json(r.value, 202) : ksefError(c, r.failure);
+  if (!r.ok) return ksefError(c, r.failure);
+  if (r.warnings.length) c.header('X-System-Warning', r.warnings.join(' | '));
+  return c.json(r.value, 202);
 });
 
 authRoutes.post('/auth/ksef-token', async (c) => {

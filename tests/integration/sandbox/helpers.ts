@@ -177,7 +177,14 @@ export type SignatureShape = 'csharp' | 'dss';
  * 1.0 SignedInfo, enveloped transform (what the official C# client emits). `dss`: ds:/xades:
  * prefixes, exclusive C14N, the XPath not(ancestor-or-self::ds:Signature) transform (EU DSS, Java).
  */
-export function signatureTemplate(id: Identity, method: string, shape: SignatureShape): string {
+export function signatureTemplate(
+  id: Identity,
+  method: string,
+  shape: SignatureShape,
+  // Now: openssl's certificates start at the second they are made (the C# client signs a minute in
+  // the past because its test certificates start an hour in the past).
+  signingTime = new Date().toISOString(),
+): string {
   const certDigest = createHash('sha256').update(id.certDer).digest('base64');
   const p = shape === 'dss' ? 'ds:' : '';
   const nsDecl = shape === 'dss' ? `xmlns:ds="${DSIG}"` : `xmlns="${DSIG}"`;
@@ -218,7 +225,7 @@ export function signatureTemplate(id: Identity, method: string, shape: Signature
       <xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#${sigId}">
         <xades:SignedProperties Id="${spId}">
           <xades:SignedSignatureProperties>
-            <xades:SigningTime>2026-11-25T11:59:00Z</xades:SigningTime>
+            <xades:SigningTime>${signingTime}</xades:SigningTime>
             <xades:SigningCertificate>
               <xades:Cert>
                 <xades:CertDigest>
@@ -248,11 +255,12 @@ export function xmlsecSign(
   id: Identity,
   method: string,
   shape: SignatureShape = 'csharp',
+  signingTime?: string,
 ): Buffer {
   counter += 1;
   const tmpl = ws.path(`req-${counter}.tmpl.xml`);
   const out = ws.path(`req-${counter}.signed.xml`);
-  write(tmpl, document.replace('SIGNATURE', signatureTemplate(id, method, shape)));
+  write(tmpl, document.replace('SIGNATURE', signatureTemplate(id, method, shape, signingTime)));
   const r = run('xmlsec1', [
     '--sign',
     '--privkey-pem',

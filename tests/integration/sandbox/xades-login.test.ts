@@ -94,7 +94,7 @@ describe('the same signed document tampered after signing', () => {
     ],
     [
       'the SigningTime in SignedProperties',
-      (d) => d.replace('2026-11-25T11:59:00Z', '2026-11-25T11:58:00Z'),
+      (d) => d.replace(/<xades:SigningTime>[^<]+</, '<xades:SigningTime>2026-01-01T00:00:00Z<'),
       "Nieprawidłowa wartość skrótu dla referencji wskazującej na element 'SignedProperties'.",
     ],
     [
@@ -149,6 +149,39 @@ describe('the same signed document tampered after signing', () => {
     const r = await submitXades(base, doc.replace(' Type="http://uri.etsi.org/01903#SignedProperties"', ''));
     expect(errorCode(r)).toBe(9105);
     expect(errorDetails(r)).toEqual(['Format podpisu niezgodny z akceptowanymi profilami XAdES.']);
+  });
+});
+
+describe('soft profile problems (X-System-Warning, as TEST sends them — #844)', () => {
+  it('accepts a SigningTime outside the certificate’s validity with [sig-001], and none for a correct one', async () => {
+    const { challenge: c } = await challenge(base);
+    const doc = authTokenRequest({ challenge: c, context: { type: 'Nip', value: nip } });
+    const odd = await submitXades(
+      base,
+      xmlsecSign(ws, doc, ec, SIGNATURE_METHODS.ec, 'csharp', '2001-01-01T00:00:00Z'),
+    );
+    expect(odd.status).toBe(202);
+    expect(odd.headers.get('x-system-warning')).toBe(
+      '[sig-001]: Format podpisu niezgodny z akceptowanymi profilami XAdES',
+    );
+    const fine = await submitXades(base, await signedFor(ec, SIGNATURE_METHODS.ec));
+    expect(fine.status).toBe(202);
+    expect(fine.headers.get('x-system-warning')).toBeNull();
+  });
+  it('echoes X-Test-System-Warning ASCII-folded, in test mode only', async () => {
+    // fetch sends header values as bytes: the UTF-8 text goes as its Latin-1 code units.
+    const utf8 = Buffer.from('[tst-001]: Zażółć gęślą jaźń', 'utf8').toString('latin1');
+    const r = await call(base, 'POST', '/auth/challenge', { headers: { 'x-test-system-warning': utf8 } });
+    expect(r.headers.get('x-system-warning')).toBe('[tst-001]: Zazolc gesla jazn');
+    sandbox.control.configure({ mode: 'demo' });
+    try {
+      const d = await call(base, 'POST', '/auth/challenge', {
+        headers: { 'x-test-system-warning': '[tst-001]: x' },
+      });
+      expect(d.headers.get('x-system-warning')).toBeNull();
+    } finally {
+      sandbox.control.configure({ mode: 'test' });
+    }
   });
 });
 
