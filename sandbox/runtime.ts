@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { type Authority, createAuthority, exportAuthority, importAuthority } from './crypto/authority.ts';
 import {
-  createEncryptionKey,
+  createEncryptionKeyAsync,
   type EncryptionKey,
   exportEncryptionKey,
   importEncryptionKey,
@@ -123,7 +123,11 @@ export async function createRuntime(
     state = emptyState(newJwtSecret(), exportAuthority(authority));
     // The initial keys are listed as valid from an hour ago: a client's clock may be behind.
     const validFrom = clock.now() - 60 * 60 * 1000;
-    for (const usage of KEY_USAGES) encryptionKeys.push(createEncryptionKey(authority, usage, validFrom, 1));
+    encryptionKeys.push(
+      ...(await Promise.all(
+        KEY_USAGES.map((usage) => createEncryptionKeyAsync(authority, usage, validFrom, 1)),
+      )),
+    );
     state.encryptionKeys = encryptionKeys.map(exportEncryptionKey);
   }
   const store = new StateStore(state, options.statePath);

@@ -9,10 +9,12 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  generateKeyPair,
   generateKeyPairSync,
   type KeyObject,
   privateDecrypt,
 } from 'node:crypto';
+import { promisify } from 'node:util';
 import { DAY_MS, HOUR_MS } from '../domain/time.ts';
 import {
   type Authority,
@@ -46,15 +48,44 @@ export type StoredEncryptionKey = {
   withdrawn: boolean;
 };
 
+const generateKeyPairAsync = promisify(generateKeyPair);
+
 const sha256Base64 = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
 
+/** Synchronous (the control API's rotation is synchronous in the contract). */
 export function createEncryptionKey(
   ca: Authority,
   usage: KeyUsageName,
   validFrom: number,
   index: number,
 ): EncryptionKey {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return certifyEncryptionKey(
+    ca,
+    generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    usage,
+    validFrom,
+    index,
+  );
+}
+
+/** The same, with the RSA key generated on libuv's thread pool: start-up makes several at once. */
+export async function createEncryptionKeyAsync(
+  ca: Authority,
+  usage: KeyUsageName,
+  validFrom: number,
+  index: number,
+): Promise<EncryptionKey> {
+  const pair = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
+  return certifyEncryptionKey(ca, pair, usage, validFrom, index);
+}
+
+function certifyEncryptionKey(
+  ca: Authority,
+  { publicKey, privateKey }: { publicKey: KeyObject; privateKey: KeyObject },
+  usage: KeyUsageName,
+  validFrom: number,
+  index: number,
+): EncryptionKey {
   const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
   const validTo = validFrom + 2 * 365 * DAY_MS;
   const certificateDer = issueCertificate(ca, {

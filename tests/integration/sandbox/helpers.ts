@@ -173,6 +173,53 @@ SIGNATURE</AuthTokenRequest>
 export type SignatureShape = 'csharp' | 'dss';
 
 /**
+ * An enveloping XAdES-BES template: the ds:Signature is the root and the AuthTokenRequest sits in a
+ * ds:Object referenced by Id (REFERENCE §6.2 allows enveloped and enveloping).
+ */
+export function envelopingTemplate(request: string, id: Identity, method: string): string {
+  const certDigest = createHash('sha256').update(id.certDer).digest('base64');
+  const body = request.replace(/^<\?xml[^>]*>\s*/, '').replace('SIGNATURE', '');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<ds:Signature xmlns:ds="${DSIG}" Id="sig-1">
+  <ds:SignedInfo>
+    <ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/>
+    <ds:SignatureMethod Algorithm="${method}"/>
+    <ds:Reference URI="#request-1">
+      <ds:Transforms><ds:Transform Algorithm="${EXC_C14N}"/></ds:Transforms>
+      <ds:DigestMethod Algorithm="${SHA256}"/>
+      <ds:DigestValue></ds:DigestValue>
+    </ds:Reference>
+    <ds:Reference URI="#sp-1" Type="http://uri.etsi.org/01903#SignedProperties">
+      <ds:Transforms><ds:Transform Algorithm="${EXC_C14N}"/></ds:Transforms>
+      <ds:DigestMethod Algorithm="${SHA256}"/>
+      <ds:DigestValue></ds:DigestValue>
+    </ds:Reference>
+  </ds:SignedInfo>
+  <ds:SignatureValue></ds:SignatureValue>
+  <ds:KeyInfo><ds:X509Data><ds:X509Certificate></ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+  <ds:Object Id="request-1">${body}</ds:Object>
+  <ds:Object>
+    <xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#sig-1">
+      <xades:SignedProperties Id="sp-1">
+        <xades:SignedSignatureProperties>
+          <xades:SigningTime>${new Date().toISOString()}</xades:SigningTime>
+          <xades:SigningCertificate>
+            <xades:Cert>
+              <xades:CertDigest>
+                <ds:DigestMethod Algorithm="${SHA256}"/>
+                <ds:DigestValue>${certDigest}</ds:DigestValue>
+              </xades:CertDigest>
+            </xades:Cert>
+          </xades:SigningCertificate>
+        </xades:SignedSignatureProperties>
+      </xades:SignedProperties>
+    </xades:QualifyingProperties>
+  </ds:Object>
+</ds:Signature>
+`;
+}
+
+/**
  * The XAdES-BES template xmlsec1 fills in. `csharp`: unprefixed xmldsig namespace, inclusive C14N
  * 1.0 SignedInfo, enveloped transform (what the official C# client emits). `dss`: ds:/xades:
  * prefixes, exclusive C14N, the XPath not(ancestor-or-self::ds:Signature) transform (EU DSS, Java).
@@ -257,10 +304,19 @@ export function xmlsecSign(
   shape: SignatureShape = 'csharp',
   signingTime?: string,
 ): Buffer {
+  return xmlsecSignTemplate(
+    ws,
+    document.replace('SIGNATURE', signatureTemplate(id, method, shape, signingTime)),
+    id,
+  );
+}
+
+/** Fills in a complete XML-DSig template (any packaging) with xmlsec1. */
+export function xmlsecSignTemplate(ws: Workspace, template: string, id: Identity): Buffer {
   counter += 1;
   const tmpl = ws.path(`req-${counter}.tmpl.xml`);
   const out = ws.path(`req-${counter}.signed.xml`);
-  write(tmpl, document.replace('SIGNATURE', signatureTemplate(id, method, shape, signingTime)));
+  write(tmpl, template);
   const r = run('xmlsec1', [
     '--sign',
     '--privkey-pem',

@@ -221,6 +221,15 @@ describe('sessions', () => {
     );
   });
 
+  it('logout with the access token (DELETE /auth/sessions/current) ends the session too', async () => {
+    const s = await loginWithSignature(base, ws, seal, context());
+    expect((await call(base, 'DELETE', '/auth/sessions/current', { token: s.accessToken })).status).toBe(204);
+    expect(errorCode(await call(base, 'POST', '/auth/token/refresh', { token: s.refreshToken }))).toBe(21301);
+    expect((await call(base, 'DELETE', '/auth/sessions/current', { token: s.operationToken })).status).toBe(
+      403,
+    );
+  });
+
   it('logout with the refresh token (DELETE /auth/sessions/current) ends the session', async () => {
     const s = await loginWithSignature(base, ws, seal, context());
     expect((await call(base, 'DELETE', '/auth/sessions/current', { token: s.refreshToken })).status).toBe(

@@ -151,6 +151,66 @@ describe('persons', () => {
   });
 });
 
+describe('attachments and limit overrides', () => {
+  it('accepts attachment permissions (validated: a bad NIP is 21405)', async () => {
+    const nip = randomNip();
+    expect((await call(base, 'POST', '/testdata/attachment', { json: { nip } })).status).toBe(200);
+    expect(
+      (
+        await call(base, 'POST', '/testdata/attachment/revoke', {
+          json: { nip, expectedEndDate: '2027-01-31' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(errorCode(await call(base, 'POST', '/testdata/attachment', { json: { nip: '0123' } }))).toBe(
+      21405,
+    );
+  });
+  it('a PESEL subject has the 12/6 certificate limits, and DELETE /testdata/rate-limits restores the defaults', async () => {
+    const nip = randomNip();
+    const pesel = randomPesel();
+    await person({ nip, pesel, isBailiff: false, description: 'Limity osoby' });
+    const s = await loginWithSignature(
+      base,
+      ws,
+      selfSigned(ws, `limits-${pesel}`, personPeselSubject(pesel)),
+      { type: 'Nip', value: nip },
+    );
+    expect((await call(base, 'GET', '/certificates/limits', { token: s.accessToken })).body).toEqual({
+      canRequest: true,
+      enrollment: { remaining: 12, limit: 12 },
+      certificate: { remaining: 6, limit: 6 },
+    });
+    const defaults = (await call(base, 'GET', '/rate-limits', { token: s.accessToken })).body;
+    const lowered = Object.fromEntries(
+      Object.keys(defaults).map((g) => [g, { perSecond: 1, perMinute: 2, perHour: 3 }]),
+    );
+    expect(
+      (
+        await call(base, 'POST', '/testdata/rate-limits', {
+          token: s.accessToken,
+          json: { rateLimits: lowered },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(base, 'GET', '/rate-limits', { token: s.accessToken })).body.other).toEqual({
+      perSecond: 1,
+      perMinute: 2,
+      perHour: 3,
+    });
+    expect(
+      errorCode(
+        await call(base, 'POST', '/testdata/rate-limits', {
+          token: s.accessToken,
+          json: { rateLimits: { other: lowered.other } },
+        }),
+      ),
+    ).toBe(21405);
+    expect((await call(base, 'DELETE', '/testdata/rate-limits', { token: s.accessToken })).status).toBe(200);
+    expect((await call(base, 'GET', '/rate-limits', { token: s.accessToken })).body).toEqual(defaults);
+  });
+});
+
 describe('subjects and contexts', () => {
   it('creates a subject once (30001 on repeat) and an enforcement authority owns EnforcementOperations', async () => {
     const nip = randomNip();

@@ -9,6 +9,7 @@ import {
   authTokenRequest,
   call,
   challenge,
+  envelopingTemplate,
   errorCode,
   errorDetails,
   type Identity,
@@ -23,6 +24,7 @@ import {
   tempDir,
   waitForStatus,
   xmlsecSign,
+  xmlsecSignTemplate,
   xmlsecVerify,
 } from './helpers.ts';
 
@@ -79,6 +81,33 @@ describe('a signature made by xmlsec1 with an openssl key and certificate', () =
       });
     }
   }
+});
+
+describe('an enveloping signature (the request inside ds:Object), signed by xmlsec1', () => {
+  it('is accepted, and a changed NIP inside the object is a digest error', async () => {
+    const { challenge: c } = await challenge(base);
+    const template = envelopingTemplate(
+      authTokenRequest({ challenge: c, context: { type: 'Nip', value: nip } }),
+      ec,
+      SIGNATURE_METHODS.ec,
+    );
+    const signed = xmlsecSignTemplate(ws, template, ec);
+    expect(xmlsecVerify(ws, signed, ec)).toBe(true);
+    const tampered = signed.toString('utf8').replace(`<Nip>${nip}</Nip>`, `<Nip>${randomNip()}</Nip>`);
+    const bad = await submitXades(base, tampered);
+    expect(errorCode(bad)).toBe(9105);
+    expect(errorDetails(bad)).toEqual([
+      "Nieprawidłowa wartość skrótu dla referencji wskazującej na element 'request-1'.",
+    ]);
+    const r = await submitXades(base, signed);
+    expect(r.status).toBe(202);
+    const status = await waitForStatus(
+      base,
+      r.body.referenceNumber as string,
+      (r.body.authenticationToken as { token: string }).token,
+    );
+    expect(status.body.status).toMatchObject({ code: 200 });
+  });
 });
 
 describe('the same signed document tampered after signing', () => {
