@@ -23,6 +23,7 @@ import { RateLimiter } from './rate-limiter.ts';
 import { findOperation } from './spec.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const REQUEST_LOG_CAP = 50_000;
 const EXPOSED_HEADERS = 'Retry-After, x-continuation-token, X-System-Warning, WWW-Authenticate';
 
 export type AppOptions = {
@@ -89,6 +90,8 @@ export function createApp(rt: Runtime, options: AppOptions): Hono<SandboxEnv> {
       fault: 'none' as 'none' | 'error' | 'drop' | 'rate-limit',
     };
     rt.log.push(entry);
+    // A long-running sandbox must not grow without bound: the oldest entries go past the cap.
+    if (rt.log.length > REQUEST_LOG_CAP) rt.log.splice(0, rt.log.length - REQUEST_LOG_CAP);
     const socket = c.env?.incoming?.socket;
     const drop = () => {
       entry.status = null;

@@ -50,8 +50,10 @@ export async function readJsonBody<T>(c: Context<SandboxEnv>, op: SpecOperation)
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      const why = e instanceof Error ? e.message : 'syntax error';
-      return { ok: false, response: ksefError(c, badRequest(21405, `body: nieprawidłowy JSON (${why}).`)) };
+      // Only the position: V8's message quotes the input, and an error must not carry a secret.
+      const at = e instanceof Error ? /position (\d+)/.exec(e.message)?.[1] : undefined;
+      const where = at ? ` (pozycja ${at})` : '';
+      return { ok: false, response: ksefError(c, badRequest(21405, `body: nieprawidłowy JSON${where}.`)) };
     }
   }
   const result = validateBody<T>(op, raw);

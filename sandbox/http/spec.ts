@@ -31,9 +31,9 @@ export type SpecOperation = {
 
 const SPEC_URL = new URL('../../shared/ksef/spec/open-api.json', import.meta.url);
 
-let cached: { operations: readonly SpecOperation[]; schemas: JsonObject } | null = null;
+let cached: { operations: readonly SpecOperation[]; schemas: JsonObject; spec: JsonObject } | null = null;
 
-function loadSpec(): { operations: readonly SpecOperation[]; schemas: JsonObject } {
+function loadSpec(): { operations: readonly SpecOperation[]; schemas: JsonObject; spec: JsonObject } {
   if (cached) return cached;
   const spec = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as JsonObject;
   const components = spec.components as JsonObject;
@@ -72,7 +72,7 @@ function loadSpec(): { operations: readonly SpecOperation[]; schemas: JsonObject
       );
     }
   }
-  cached = { operations: Object.freeze(operations), schemas };
+  cached = { operations: Object.freeze(operations), schemas, spec };
   return cached;
 }
 
@@ -176,22 +176,27 @@ function patchSpecSlips(schema: JsonObject): void {
   }
 }
 
+let groups: Record<string, { perSecond: number; perMinute: number; perHour: number }> | null = null;
+
 /** Default limits of each group, read from the operations that name it (e.g. `other` = 10/30/120). */
 export function rateLimitGroups(): Record<string, { perSecond: number; perMinute: number; perHour: number }> {
+  if (groups) return { ...groups };
   const out: Record<string, { perSecond: number; perMinute: number; perHour: number }> = {};
   for (const op of specOperations()) {
     if (!op.rateLimitGroup || !op.rateLimits || out[op.rateLimitGroup]) continue;
     const { perSecond, perMinute = 0, perHour = 0 } = op.rateLimits;
     out[op.rateLimitGroup] = { perSecond, perMinute, perHour };
   }
-  return out;
+  groups = out;
+  return { ...out };
 }
 
 /** The example the spec gives for a response (used for fixed values such as default context limits). */
 export function responseExample(key: string, status: string): unknown {
   const [method, template] = key.split(' ') as [string, string];
-  const spec = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as JsonObject;
+  const { spec } = loadSpec();
   const op = ((spec.paths as JsonObject)[template] as JsonObject)[method.toLowerCase()] as JsonObject;
   const response = (op.responses as JsonObject)[status] as JsonObject;
-  return ((response.content as JsonObject)['application/json'] as JsonObject).example;
+  // A copy: callers may hand it out as a response body.
+  return structuredClone(((response.content as JsonObject)['application/json'] as JsonObject).example);
 }
