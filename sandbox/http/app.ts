@@ -17,14 +17,15 @@ import { tokenRoutes } from '../routes/tokens.ts';
 import type { Runtime } from '../runtime.ts';
 import { contextKey } from '../state/model.ts';
 import { clientIpOf } from './client-ip.ts';
+import { addCorsHeaders, isPreflight, preflightResponse } from './cors.ts';
 import type { SandboxEnv } from './env.ts';
+import { decideFault } from './faults.ts';
 import { httpProblem, newTraceId, tooManyRequests } from './ksef-errors.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { findOperation } from './spec.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const REQUEST_LOG_CAP = 50_000;
-const EXPOSED_HEADERS = 'Retry-After, x-continuation-token, X-System-Warning, WWW-Authenticate';
 
 export type AppOptions = {
   /** Whether a Host header (`host:port`, lowercase) names this server (see server.ts). */
@@ -45,14 +46,6 @@ export function asciiFold(value: string): string {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function applyCors(c: { req: { header(name: string): string | undefined }; res: Response }): void {
-  const origin = c.req.header('origin');
-  if (!origin) return;
-  c.res.headers.set('Access-Control-Allow-Origin', origin);
-  c.res.headers.append('Vary', 'Origin');
-  c.res.headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-}
 
 export function createApp(rt: Runtime, options: AppOptions): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
@@ -99,105 +92,55 @@ export function createApp(rt: Runtime, options: AppOptions): Hono<SandboxEnv> {
       return new Response(null, { status: 204 });
     };
     try {
-      if (c.req.method === 'OPTIONS' && rt.settings.cors && c.req.header('access-control-request-method')) {
-        c.res = new Response(null, {
-          status: 204,
-          headers: {
-            'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
-            'Access-Control-Allow-Headers':
-              c.req.header('access-control-request-headers') ?? 'Authorization, Content-Type, X-Error-Format',
-            'Access-Control-Max-Age': '600',
-            ...(c.req.header('access-control-request-private-network')
-              ? { 'Access-Control-Allow-Private-Network': 'true' }
-              : {}),
-          },
-        });
-        applyCors(c);
-        entry.status = 204;
+      if (rt.settings.cors && isPreflight(c)) {
+        c.res = preflightResponse(c);
         return c.res;
       }
       if (rt.settings.latencyMs > 0) await sleep(rt.settings.latencyMs);
 
-      // One-shot rules first (deterministic), in the order they were injected.
-      let dropAfter = false;
-      const ruleIndex = rt.faultRules.findIndex(
-        (r) => !r.rule.operation || r.rule.operation === operation?.key,
-      );
-      if (ruleIndex >= 0) {
-        const slot = rt.faultRules[ruleIndex]!;
-        slot.remaining -= 1;
-        if (slot.remaining <= 0) rt.faultRules.splice(ruleIndex, 1);
-        const { rule } = slot;
-        if (rule.kind === 'drop-before') {
-          entry.fault = 'drop';
-          return drop();
-        }
-        if (rule.kind === 'error') {
-          entry.fault = 'error';
-          c.res = httpProblem(
-            c,
-            (rule.status ?? 500) as 500,
-            'Server Error',
-            'Wstrzyknięty błąd serwera (sandbox).',
-          );
-          return;
-        }
-        if (rule.kind === 'rate-limit') {
-          entry.fault = 'rate-limit';
-          const seconds = rule.retryAfterSeconds ?? 1;
-          c.res = tooManyRequests(
-            c,
-            seconds,
-            `Przekroczono limit żądań. Spróbuj ponownie po ${seconds} sekundach.`,
-          );
-          return;
-        }
-        dropAfter = true;
+      const fault = decideFault(rt, operation?.key ?? null);
+      if (fault.kind === 'drop-before') {
+        entry.fault = 'drop';
+        return drop();
       }
-      // Random faults: both draws always happen, so a seed gives the same sequence every run.
-      const errorDraw = rt.random();
-      const dropDraw = rt.random();
-      if (!dropAfter && errorDraw < rt.settings.faults.serverErrorRate) {
+      if (fault.kind === 'error') {
         entry.fault = 'error';
-        c.res = httpProblem(
-          c,
-          500,
-          'Internal Server Error',
-          'Losowy błąd serwera (sandbox, faults.serverErrorRate).',
-        );
-        return;
+        const detail = fault.random
+          ? 'Losowy błąd serwera (sandbox, faults.serverErrorRate).'
+          : 'Wstrzyknięty błąd serwera (sandbox).';
+        c.res = httpProblem(c, fault.status as 500, 'Server Error', detail);
+        return c.res;
       }
-      if (dropDraw < rt.settings.faults.dropRate) dropAfter = true;
+      if (fault.kind === 'rate-limit') {
+        entry.fault = 'rate-limit';
+        const seconds = fault.retryAfterSeconds;
+        c.res = tooManyRequests(
+          c,
+          seconds,
+          `Przekroczono limit żądań. Spróbuj ponownie po ${seconds} sekundach.`,
+        );
+        return c.res;
+      }
 
       if (rt.settings.rateLimits === 'ksef' && operation?.rateLimits) {
         const decision = await rateLimit(c.req.header('authorization'), operation, c.var.clientIp);
         if (!decision.ok) {
           entry.fault = 'rate-limit';
           c.res = tooManyRequests(c, decision.retryAfterSeconds, decision.detail);
-          return;
+          return c.res;
         }
       }
 
       await next();
-      // On TEST a warning can be forced: "X-Test-System-Warning, whose content is returned"
-      // (spec schema SystemWarning), ASCII-folded like every X-System-Warning.
-      const forced = c.req.header('x-test-system-warning');
-      if (forced && rt.settings.mode === 'test') {
-        // Header values arrive as Latin-1 code units; a UTF-8 client's bytes are re-read as UTF-8.
-        const bytes = Buffer.from(forced, 'latin1');
-        const utf8 = bytes.toString('utf8');
-        const folded = asciiFold(Buffer.from(utf8, 'utf8').equals(bytes) ? utf8 : forced);
-        const existing = c.res.headers.get('x-system-warning');
-        c.res.headers.set('X-System-Warning', existing ? `${existing} | ${folded}` : folded);
-      }
-      if (dropAfter) {
+      addForcedWarning(c.req.header('x-test-system-warning'), c.res);
+      if (fault.dropAfter) {
         entry.fault = 'drop';
         rt.store.flush();
         return drop();
       }
     } finally {
       if (entry.fault !== 'drop') {
-        if (rt.settings.cors) applyCors(c);
+        if (rt.settings.cors) addCorsHeaders(c.req.header('origin'), c.res);
         entry.status = c.res.status;
       }
       try {
@@ -207,6 +150,17 @@ export function createApp(rt: Runtime, options: AppOptions): Hono<SandboxEnv> {
       }
     }
   });
+
+  /** On TEST a warning can be forced: "X-Test-System-Warning, whose content is returned" (spec SystemWarning). */
+  function addForcedWarning(forced: string | undefined, res: Response): void {
+    if (!forced || rt.settings.mode !== 'test') return;
+    // Header values arrive as Latin-1 code units; a UTF-8 client's bytes are re-read as UTF-8.
+    const bytes = Buffer.from(forced, 'latin1');
+    const utf8 = bytes.toString('utf8');
+    const folded = asciiFold(Buffer.from(utf8, 'utf8').equals(bytes) ? utf8 : forced);
+    const existing = res.headers.get('x-system-warning');
+    res.headers.set('X-System-Warning', existing ? `${existing} | ${folded}` : folded);
+  }
 
   async function rateLimit(
     authorization: string | undefined,
