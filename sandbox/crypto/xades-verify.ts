@@ -200,161 +200,156 @@ function elementsWithId(doc: Document, id: string): Element[] {
 
 const normaliseXPath = (text: string) => text.replace(/\s+/g, '');
 
-export function verifySignedAuthTokenRequest(bytes: Uint8Array): SignedRequestVerdict {
-  const read = readXml(bytes);
-  if (!read.ok) return fail(read.code, read.detail);
-  const { doc, text } = read;
-  const root = doc.documentElement;
+/** A step of the verification: its result, or the KSeF failure that ends it. */
+type Step<T> = { ok: true; value: T } | { ok: false; code: KsefErrorCode; details?: string[] };
+const stop = (
+  code: KsefErrorCode,
+  ...details: string[]
+): { ok: false; code: KsefErrorCode; details?: string[] } => ({
+  ok: false,
+  code,
+  ...(details.length ? { details } : {}),
+});
 
-  const signatures = Array.from(doc.getElementsByTagNameNS(DSIG, 'Signature'));
-  // Locate the request: the root (enveloped) or inside the root signature's ds:Object (enveloping).
-  let requestEl: Element | null = null;
-  let packaging: 'enveloped' | 'enveloping' = 'enveloped';
+type Located = { requestEl: Element; packaging: 'enveloped' | 'enveloping' };
+
+/** The request is the root (enveloped) or sits in a ds:Object of the root signature (enveloping). */
+function locateRequest(root: Element): Step<Located> {
   if (root.namespaceURI === DSIG && root.localName === 'Signature') {
-    packaging = 'enveloping';
     const inObjects = dsChildren(root, 'Object').flatMap((o) =>
       childElements(o).filter((c) => c.localName === 'AuthTokenRequest'),
     );
     if (inObjects.length !== 1)
-      return fail(9101, 'Podpisany dokument nie zawiera jednego elementu AuthTokenRequest.');
-    requestEl = inObjects[0]!;
-  } else if (root.localName === 'AuthTokenRequest') {
-    requestEl = root;
-  } else {
-    return fail(9101, `Element główny '${root.localName}' nie jest elementem AuthTokenRequest.`);
+      return stop(9101, 'Podpisany dokument nie zawiera jednego elementu AuthTokenRequest.');
+    return { ok: true, value: { requestEl: inObjects[0]!, packaging: 'enveloping' } };
   }
+  if (root.localName === 'AuthTokenRequest')
+    return { ok: true, value: { requestEl: root, packaging: 'enveloped' } };
+  return stop(9101, `Element główny '${root.localName}' nie jest elementem AuthTokenRequest.`);
+}
 
-  const schema = readAuthTokenRequest(requestEl);
-  if (!schema.ok) return fail(21401, ...schema.details);
+/**
+ * Transforms KSeF lists. XPath ones are accepted only in the spellings that leave the signature
+ * out (`not(ancestor-or-self::ds:Signature)`, XPath Filter 2.0 `subtract /descendant::ds:Signature`)
+ * with the prefix bound to the XML-DSig namespace; base64 is refused (it decodes binary content an
+ * AuthTokenRequest never has, and xml-crypto has no implementation).
+ */
+function transformSupported(t: Element): boolean {
+  const alg = t.getAttribute('Algorithm') ?? '';
+  if (alg === ENVELOPED || CANONICALIZATIONS[alg]) return true;
+  const xpaths = childElements(t).filter((c) => c.localName === 'XPath');
+  const xpath = xpaths[0];
+  if (xpaths.length !== 1 || !xpath) return false;
+  const expr = normaliseXPath(xpath.textContent ?? '');
+  const prefix =
+    alg === XPATH
+      ? /^not\(ancestor-or-self::([A-Za-z_][\w.-]*):Signature\)$/.exec(expr)?.[1]
+      : alg === XPATH_FILTER2 && xpath.getAttribute('Filter') === 'subtract'
+        ? /^\/descendant::([A-Za-z_][\w.-]*):Signature$/.exec(expr)?.[1]
+        : undefined;
+  return prefix !== undefined && xpath.lookupNamespaceURI(prefix) === DSIG;
+}
 
-  if (signatures.length === 0) return fail(9102);
-  if (signatures.length > 1) return fail(9103);
-  const signature = signatures[0]!;
-  if (packaging === 'enveloped' && signature.parentNode !== requestEl) {
-    // Detached or nested somewhere else: KSeF accepts enveloped and enveloping only.
-    return fail(9105, SIGNATURE_DETAILS.profile);
-  }
-
-  // ds:Signature content: SignedInfo, SignatureValue, KeyInfo?, Object*.
-  const signedInfos = dsChildren(signature, 'SignedInfo');
-  const signatureValues = dsChildren(signature, 'SignatureValue');
-  if (signedInfos.length !== 1 || signatureValues.length !== 1) return fail(9105, SIGNATURE_DETAILS.profile);
-  const signedInfo = signedInfos[0]!;
-  const c14n = dsChildren(signedInfo, 'CanonicalizationMethod')[0]?.getAttribute('Algorithm') ?? '';
-  const signatureMethod = dsChildren(signedInfo, 'SignatureMethod')[0]?.getAttribute('Algorithm') ?? '';
-  if (!CANONICALIZATIONS[c14n] || !SIGNATURE_METHODS[signatureMethod])
-    return fail(9105, SIGNATURE_DETAILS.unsupported);
-
+/**
+ * SignedInfo's references: every algorithm allowed, every target present and unique (signature
+ * wrapping), one of them covering the request, exactly one reaching SignedProperties with the
+ * SignedProperties Type.
+ */
+function checkReferences(doc: Document, signedInfo: Element, located: Located): Step<Element> {
   const references = dsChildren(signedInfo, 'Reference');
-  if (references.length === 0) return fail(9105, SIGNATURE_DETAILS.profile);
-  let signedPropertiesEl: Element | null = null;
+  if (references.length === 0) return stop(9105, SIGNATURE_DETAILS.profile);
+  let signedProperties: Element | null = null;
   let coversRequest = false;
   for (const ref of references) {
-    if (!ref.hasAttribute('URI')) return fail(9105, SIGNATURE_DETAILS.notFound('null'));
+    if (!ref.hasAttribute('URI')) return stop(9105, SIGNATURE_DETAILS.notFound('null'));
     const uri = ref.getAttribute('URI') ?? '';
-    if (uri !== '' && !uri.startsWith('#')) return fail(9105, SIGNATURE_DETAILS.notFound(uri));
+    if (uri !== '' && !uri.startsWith('#')) return stop(9105, SIGNATURE_DETAILS.notFound(uri));
     const digest = dsChildren(ref, 'DigestMethod')[0]?.getAttribute('Algorithm') ?? '';
-    if (!REFERENCE_DIGESTS.has(digest)) return fail(9105, SIGNATURE_DETAILS.unsupported);
+    if (!REFERENCE_DIGESTS.has(digest)) return stop(9105, SIGNATURE_DETAILS.unsupported);
     const transforms = dsChildren(ref, 'Transforms').flatMap((t) => dsChildren(t, 'Transform'));
-    for (const t of transforms) {
-      const alg = t.getAttribute('Algorithm') ?? '';
-      if (alg === ENVELOPED) continue;
-      if (alg === XPATH) {
-        const expr = normaliseXPath(dsChildren(t, 'XPath')[0]?.textContent ?? '');
-        const prefix = /^not\(ancestor-or-self::([A-Za-z_][\w.-]*):Signature\)$/.exec(expr)?.[1];
-        const xpathEl = dsChildren(t, 'XPath')[0];
-        if (!prefix || xpathEl?.lookupNamespaceURI(prefix) !== DSIG)
-          return fail(9105, SIGNATURE_DETAILS.unsupported);
-      } else if (alg === XPATH_FILTER2) {
-        const filters = childElements(t).filter((c) => c.localName === 'XPath');
-        const ok =
-          filters.length === 1 &&
-          filters[0]!.getAttribute('Filter') === 'subtract' &&
-          /^\/descendant::([A-Za-z_][\w.-]*):Signature$/.test(normaliseXPath(filters[0]!.textContent ?? ''));
-        const prefix = /^\/descendant::([A-Za-z_][\w.-]*):Signature$/.exec(
-          normaliseXPath(filters[0]?.textContent ?? ''),
-        )?.[1];
-        if (!ok || !prefix || filters[0]!.lookupNamespaceURI(prefix) !== DSIG) {
-          return fail(9105, SIGNATURE_DETAILS.unsupported);
-        }
-      } else if (!CANONICALIZATIONS[alg]) {
-        // Unknown transforms, and base64 (KSeF lists it, but it decodes binary content an
-        // AuthTokenRequest never has; xml-crypto has no implementation).
-        return fail(9105, SIGNATURE_DETAILS.unsupported);
-      }
-    }
+    if (!transforms.every(transformSupported)) return stop(9105, SIGNATURE_DETAILS.unsupported);
     const id = uri.slice(1);
     const targets = uri === '' ? [doc.documentElement] : elementsWithId(doc, id);
-    if (targets.length === 0) return fail(9105, SIGNATURE_DETAILS.notFound(id));
-    if (targets.length > 1) return fail(9105, SIGNATURE_DETAILS.profile); // signature wrapping
+    if (targets.length === 0) return stop(9105, SIGNATURE_DETAILS.notFound(id));
+    if (targets.length > 1) return stop(9105, SIGNATURE_DETAILS.profile);
     const target = targets[0]!;
-    const type = ref.getAttribute('Type');
     if (target.namespaceURI === XADES && target.localName === 'SignedProperties') {
-      if (type !== SIGNED_PROPERTIES_TYPE || signedPropertiesEl) return fail(9105, SIGNATURE_DETAILS.profile);
-      signedPropertiesEl = target;
-    } else if (packaging === 'enveloped' && uri === '') {
-      // Whole-document reference; without a signature-excluding transform its digest cannot match.
+      if (ref.getAttribute('Type') !== SIGNED_PROPERTIES_TYPE || signedProperties) {
+        return stop(9105, SIGNATURE_DETAILS.profile);
+      }
+      signedProperties = target;
+    } else if (located.packaging === 'enveloped' && uri === '') {
+      // The whole document; without a signature-excluding transform its digest cannot match.
       coversRequest = true;
-    } else if (packaging === 'enveloping' && (target === requestEl.parentNode || target === requestEl)) {
+    } else if (
+      located.packaging === 'enveloping' &&
+      (target === located.requestEl.parentNode || target === located.requestEl)
+    ) {
       coversRequest = true;
     }
   }
   // A signature that does not cover the request signs nothing KSeF reads.
-  if (!coversRequest || !signedPropertiesEl) return fail(9105, SIGNATURE_DETAILS.profile);
+  if (!coversRequest || !signedProperties) return stop(9105, SIGNATURE_DETAILS.profile);
+  return { ok: true, value: signedProperties };
+}
 
-  // QualifyingProperties in this signature's ds:Object, targeting this signature.
-  const qualifying = signedPropertiesEl.parentNode as Element | null;
+/** QualifyingProperties in a ds:Object of this signature, with Target = '#' + the signature's Id. */
+function qualifiesSignature(signedProperties: Element, signature: Element): boolean {
+  const qualifying = signedProperties.parentNode as Element | null;
   const signatureId = signature.getAttribute('Id');
-  if (
-    !qualifying ||
-    qualifying.namespaceURI !== XADES ||
-    qualifying.localName !== 'QualifyingProperties' ||
-    (qualifying.parentNode as Element | null)?.localName !== 'Object' ||
-    qualifying.parentNode?.parentNode !== signature ||
-    !signatureId ||
-    qualifying.getAttribute('Target') !== `#${signatureId}`
-  ) {
-    return fail(9105, SIGNATURE_DETAILS.profile);
-  }
+  return (
+    qualifying !== null &&
+    qualifying.namespaceURI === XADES &&
+    qualifying.localName === 'QualifyingProperties' &&
+    (qualifying.parentNode as Element | null)?.localName === 'Object' &&
+    qualifying.parentNode?.parentNode === signature &&
+    !!signatureId &&
+    qualifying.getAttribute('Target') === `#${signatureId}`
+  );
+}
 
-  // KeyInfo certificates.
+function keyInfoCertificates(signature: Element): Step<ParsedCertificate[]> {
   const keyInfo = dsChildren(signature, 'KeyInfo')[0];
-  const certTexts = keyInfo
+  const texts = keyInfo
     ? dsChildren(keyInfo, 'X509Data')
         .flatMap((d) => dsChildren(d, 'X509Certificate'))
-        .map((c) => c.textContent ?? '')
+        .map((c) => (c.textContent ?? '').replace(/\s+/g, ''))
     : [];
-  if (certTexts.length === 0) return fail(21115, 'Brak certyfikatu podpisującego w KeyInfo.');
+  if (texts.length === 0) return stop(21115, 'Brak certyfikatu podpisującego w KeyInfo.');
   const certificates: ParsedCertificate[] = [];
-  for (const t of certTexts) {
-    const b64 = t.replace(/\s+/g, '');
+  for (const b64 of texts) {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
-      return fail(21115, 'Certyfikat w KeyInfo nie jest poprawnym Base64.');
+      return stop(21115, 'Certyfikat w KeyInfo nie jest poprawnym Base64.');
     const parsed = parseCertificate(new Uint8Array(Buffer.from(b64, 'base64')));
-    if (!parsed.ok) return fail(21115, 'Nie można odczytać certyfikatu z KeyInfo.');
+    if (!parsed.ok) return stop(21115, 'Nie można odczytać certyfikatu z KeyInfo.');
     certificates.push(parsed.value);
   }
+  return { ok: true, value: certificates };
+}
 
-  // SigningCertificate (XAdES 1.3.2) or SigningCertificateV2 (EN 319 132): a Cert whose CertDigest
-  // is the digest of a KeyInfo certificate identifies the signer (and its serial must match).
-  const signedSignatureProperties = childElements(signedPropertiesEl).find(
-    (c) => c.namespaceURI === XADES && c.localName === 'SignedSignatureProperties',
+const xadesChild = (el: Element | undefined, ...names: string[]) =>
+  el ? childElements(el).find((c) => c.namespaceURI === XADES && names.includes(c.localName)) : undefined;
+
+/**
+ * SigningCertificate (XAdES 1.3.2) or SigningCertificateV2 (EN 319 132): the Cert whose CertDigest
+ * is the digest of a KeyInfo certificate names the signer; its X509SerialNumber, when given, must
+ * match (never the issuer name as a string, TOOLING.md).
+ */
+function signingCertificate(
+  signedProperties: Element,
+  certificates: readonly ParsedCertificate[],
+): Step<ParsedCertificate> {
+  const holder = xadesChild(
+    xadesChild(signedProperties, 'SignedSignatureProperties'),
+    'SigningCertificate',
+    'SigningCertificateV2',
   );
-  const signingCertificate = signedSignatureProperties
-    ? childElements(signedSignatureProperties).find(
-        (c) =>
-          c.namespaceURI === XADES &&
-          (c.localName === 'SigningCertificate' || c.localName === 'SigningCertificateV2'),
-      )
-    : undefined;
-  if (!signingCertificate) return fail(9105, SIGNATURE_DETAILS.profile);
-  let signer: ParsedCertificate | null = null;
-  for (const certEl of childElements(signingCertificate).filter((c) => c.localName === 'Cert')) {
+  if (!holder) return stop(9105, SIGNATURE_DETAILS.profile);
+  for (const certEl of childElements(holder).filter((c) => c.localName === 'Cert')) {
     const digestEl = childElements(certEl).find((c) => c.localName === 'CertDigest');
     if (!digestEl) continue;
-    const method = dsChildren(digestEl, 'DigestMethod')[0]?.getAttribute('Algorithm') ?? '';
-    const nodeHash = NODE_HASH[method];
-    if (!nodeHash) return fail(9105, SIGNATURE_DETAILS.unsupported);
+    const nodeHash = NODE_HASH[dsChildren(digestEl, 'DigestMethod')[0]?.getAttribute('Algorithm') ?? ''];
+    if (!nodeHash) return stop(9105, SIGNATURE_DETAILS.unsupported);
     const expected = Buffer.from(
       (dsChildren(digestEl, 'DigestValue')[0]?.textContent ?? '').replace(/\s+/g, ''),
       'base64',
@@ -368,40 +363,42 @@ export function verifySignedAuthTokenRequest(bytes: Uint8Array): SignedRequestVe
       .find((c) => c.localName === 'IssuerSerial')
       ?.getElementsByTagNameNS(DSIG, 'X509SerialNumber')[0]
       ?.textContent?.trim();
-    if (serial !== undefined && serial !== match.serialDecimal) return fail(9105, SIGNATURE_DETAILS.profile);
-    signer = match;
-    break;
+    if (serial !== undefined && serial !== match.serialDecimal) return stop(9105, SIGNATURE_DETAILS.profile);
+    return { ok: true, value: match };
   }
-  if (!signer) return fail(9105, SIGNATURE_DETAILS.profile);
+  return stop(9105, SIGNATURE_DETAILS.profile);
+}
 
-  // SigningTime is optional in XAdES-BES (1.3.2); when present it should name a moment in the
-  // signer certificate's validity. A soft problem: warned about, not refused.
-  const warnings: string[] = [];
-  const signingTime = signedSignatureProperties
-    ? childElements(signedSignatureProperties).find(
-        (c) => c.namespaceURI === XADES && c.localName === 'SigningTime',
-      )
-    : undefined;
-  if (signingTime) {
-    const at = Date.parse((signingTime.textContent ?? '').trim());
-    if (!Number.isFinite(at) || at < signer.notBefore || at > signer.notAfter) warnings.push(PROFILE_WARNING);
-  }
+/**
+ * SigningTime is optional in XAdES-BES (1.3.2); when present it should name a moment within the
+ * signer certificate's validity. A soft problem: warned about, not refused (as TEST does, #844).
+ */
+function profileWarnings(signedProperties: Element, signer: ParsedCertificate): string[] {
+  const signingTime = xadesChild(xadesChild(signedProperties, 'SignedSignatureProperties'), 'SigningTime');
+  if (!signingTime) return [];
+  const at = Date.parse((signingTime.textContent ?? '').trim());
+  return !Number.isFinite(at) || at < signer.notBefore || at > signer.notAfter ? [PROFILE_WARNING] : [];
+}
 
-  // Key strength and family (REFERENCE §6.2: RSA ≥ 2048, EC ≥ 256).
+/** The key must fit the SignatureMethod's family and be strong enough (RSA ≥ 2048, EC ≥ 256). */
+function checkKey(signer: ParsedCertificate, signatureMethod: string): Step<void> {
   const family = SIGNATURE_METHODS[signatureMethod]!.family;
-  const keyFits =
+  const fits =
     (family === 'ecdsa' && signer.keyType === 'ec') ||
     (family === 'rsa' && signer.keyType === 'rsa') ||
     (family === 'pss' && (signer.keyType === 'rsa' || signer.keyType === 'rsa-pss'));
-  if (!keyFits) return fail(9105, SIGNATURE_DETAILS.negative);
-  if (
-    (signer.keyType === 'ec' && signer.keyBits < 256) ||
-    (signer.keyType !== 'ec' && signer.keyBits < 2048)
-  ) {
-    return fail(9105, SIGNATURE_DETAILS.unsupported);
-  }
+  if (!fits) return stop(9105, SIGNATURE_DETAILS.negative);
+  const weak = signer.keyType === 'ec' ? signer.keyBits < 256 : signer.keyBits < 2048;
+  return weak ? stop(9105, SIGNATURE_DETAILS.unsupported) : { ok: true, value: undefined };
+}
 
-  // XML-DSig core validation by xml-crypto, with the signer's key only.
+/** XML-DSig core validation by xml-crypto: references, then the signature value, with the signer's key only. */
+function coreValidation(
+  text: string,
+  signature: Element,
+  signer: ParsedCertificate,
+  signatureMethod: string,
+): Step<void> {
   const signerPem = signer.x509.toString();
   const sig = new SignedXml({ getCertFromKeyInfo: () => signerPem });
   sig.CanonicalizationAlgorithms = {
@@ -416,25 +413,68 @@ export function verifySignedAuthTokenRequest(bytes: Uint8Array): SignedRequestVe
   sig.SignatureAlgorithms = { [signatureMethod]: signatureClass(signatureMethod, signer.publicKey) };
   try {
     sig.loadSignature(signature);
-    const valid = sig.checkSignature(text);
-    if (!valid) {
-      const broken = sig.getReferences().find((r) => r.validationError);
-      const id = (broken?.uri ?? '').replace(/^#/, '');
-      if (broken?.validationError?.message.includes('could not find such element')) {
-        return fail(9105, SIGNATURE_DETAILS.notFound(id));
-      }
-      return fail(9105, SIGNATURE_DETAILS.digest(id));
-    }
+    if (sig.checkSignature(text)) return { ok: true, value: undefined };
+    const broken = sig.getReferences().find((r) => r.validationError);
+    const id = (broken?.uri ?? '').replace(/^#/, '');
+    return broken?.validationError?.message.includes('could not find such element')
+      ? stop(9105, SIGNATURE_DETAILS.notFound(id))
+      : stop(9105, SIGNATURE_DETAILS.digest(id));
   } catch {
-    return fail(9105, SIGNATURE_DETAILS.negative);
+    // xml-crypto throws when the SignatureValue does not verify.
+    return stop(9105, SIGNATURE_DETAILS.negative);
   }
+}
+
+export function verifySignedAuthTokenRequest(bytes: Uint8Array): SignedRequestVerdict {
+  const read = readXml(bytes);
+  if (!read.ok) return fail(read.code, read.detail);
+  const { doc, text } = read;
+
+  const located = locateRequest(doc.documentElement);
+  if (!located.ok) return located;
+  const schema = readAuthTokenRequest(located.value.requestEl);
+  if (!schema.ok) return fail(21401, ...schema.details);
+
+  const signatures = Array.from(doc.getElementsByTagNameNS(DSIG, 'Signature'));
+  if (signatures.length === 0) return fail(9102);
+  if (signatures.length > 1) return fail(9103);
+  const signature = signatures[0]!;
+  // Detached, or nested somewhere else: KSeF accepts enveloped and enveloping only.
+  if (located.value.packaging === 'enveloped' && signature.parentNode !== located.value.requestEl) {
+    return fail(9105, SIGNATURE_DETAILS.profile);
+  }
+
+  // ds:Signature content: SignedInfo, SignatureValue, KeyInfo?, Object*.
+  const signedInfos = dsChildren(signature, 'SignedInfo');
+  if (signedInfos.length !== 1 || dsChildren(signature, 'SignatureValue').length !== 1) {
+    return fail(9105, SIGNATURE_DETAILS.profile);
+  }
+  const signedInfo = signedInfos[0]!;
+  const c14n = dsChildren(signedInfo, 'CanonicalizationMethod')[0]?.getAttribute('Algorithm') ?? '';
+  const signatureMethod = dsChildren(signedInfo, 'SignatureMethod')[0]?.getAttribute('Algorithm') ?? '';
+  if (!CANONICALIZATIONS[c14n] || !SIGNATURE_METHODS[signatureMethod]) {
+    return fail(9105, SIGNATURE_DETAILS.unsupported);
+  }
+
+  const signedProperties = checkReferences(doc, signedInfo, located.value);
+  if (!signedProperties.ok) return signedProperties;
+  if (!qualifiesSignature(signedProperties.value, signature)) return fail(9105, SIGNATURE_DETAILS.profile);
+  const certificates = keyInfoCertificates(signature);
+  if (!certificates.ok) return certificates;
+  const signer = signingCertificate(signedProperties.value, certificates.value);
+  if (!signer.ok) return signer;
+  const key = checkKey(signer.value, signatureMethod);
+  if (!key.ok) return key;
+  const core = coreValidation(text, signature, signer.value, signatureMethod);
+  if (!core.ok) return core;
+
   return {
     ok: true,
     request: schema.value,
-    signer,
-    otherCertificates: certificates.filter((c) => c !== signer),
+    signer: signer.value,
+    otherCertificates: certificates.value.filter((c) => c !== signer.value),
     signatureMethod,
-    packaging,
-    warnings,
+    packaging: located.value.packaging,
+    warnings: profileWarnings(signedProperties.value, signer.value),
   };
 }
