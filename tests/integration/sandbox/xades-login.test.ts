@@ -20,6 +20,7 @@ import {
   SIGNATURE_METHODS,
   sealSubject,
   selfSigned,
+  signatureTemplate,
   submitXades,
   tempDir,
   waitForStatus,
@@ -211,6 +212,73 @@ describe('soft profile problems (X-System-Warning, as TEST sends them — #844)'
     } finally {
       sandbox.control.configure({ mode: 'test' });
     }
+  });
+});
+
+describe('valid signatures outside KSeF’s XAdES profile (the template changed before xmlsec1 signs)', () => {
+  const SHA1 = 'http://www.w3.org/2000/09/xmldsig#sha1';
+  const cases: [string, (t: string) => string, number, string][] = [
+    [
+      'QualifyingProperties targets another signature',
+      (t) => t.replace('Target="#Signature"', 'Target="#SomethingElse"'),
+      9105,
+      'Format podpisu niezgodny z akceptowanymi profilami XAdES.',
+    ],
+    [
+      'SignedProperties is not referenced',
+      (t) => t.replace(/<Reference URI="#SignedProperties"[\s\S]*?<\/Reference>/, ''),
+      9105,
+      'Format podpisu niezgodny z akceptowanymi profilami XAdES.',
+    ],
+    [
+      'the document reference uses SHA-1 (ksef-client-csharp#215)',
+      (t) =>
+        t.replace(
+          '<DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>',
+          `<DigestMethod Algorithm="${SHA1}"/>`,
+        ),
+      9105,
+      'Podpis złożony z użyciem niewspieranego algorytmu kryptograficznego.',
+    ],
+    [
+      'SigningCertificate names another serial number',
+      (t) => t.replace(/<X509SerialNumber>\d+<\/X509SerialNumber>/, '<X509SerialNumber>1</X509SerialNumber>'),
+      9105,
+      'Format podpisu niezgodny z akceptowanymi profilami XAdES.',
+    ],
+    [
+      'KeyInfo carries no certificate',
+      (t) => t.replace(/<KeyInfo>[\s\S]*?<\/KeyInfo>/, ''),
+      21115,
+      'Brak certyfikatu podpisującego w KeyInfo.',
+    ],
+  ];
+  for (const [what, mutate, code, detail] of cases) {
+    it(`refuses one where ${what}: ${code}`, async () => {
+      const { challenge: c } = await challenge(base);
+      const doc = authTokenRequest({ challenge: c, context: { type: 'Nip', value: nip } });
+      const template = doc.replace(
+        'SIGNATURE',
+        mutate(signatureTemplate(rsa, SIGNATURE_METHODS.rsa, 'csharp')),
+      );
+      const signed = xmlsecSignTemplate(ws, template, rsa);
+      const r = await submitXades(base, signed);
+      expect(r.status).toBe(400);
+      expect(errorCode(r)).toBe(code);
+      expect(errorDetails(r)).toEqual([detail]);
+    });
+  }
+  it('accepts SigningCertificateV2 (EN 319 132) in place of SigningCertificate', async () => {
+    const { challenge: c } = await challenge(base);
+    const doc = authTokenRequest({ challenge: c, context: { type: 'Nip', value: nip } });
+    const v2 = signatureTemplate(rsa, SIGNATURE_METHODS.rsa, 'csharp')
+      .replaceAll('xades:SigningCertificate>', 'xades:SigningCertificateV2>')
+      .replace(
+        /<xades:IssuerSerial>[\s\S]*?<\/xades:IssuerSerial>/,
+        '<xades:IssuerSerialV2>MAA=</xades:IssuerSerialV2>',
+      );
+    const r = await submitXades(base, xmlsecSignTemplate(ws, doc.replace('SIGNATURE', v2), rsa));
+    expect(r.status).toBe(202);
   });
 });
 
