@@ -57,10 +57,6 @@ const fail = (failure: KsefFailure): Outcome<never> => ({ ok: false, failure });
 
 const isTokenSession = (op: AuthOperation) => op.authenticationMethod === 'Token';
 
-export function subjectOf(op: AuthOperation): SubjectIdentifier | null {
-  return op.subject;
-}
-
 export function limitsOf(rt: Runtime, subject: SubjectIdentifier) {
   const override = rt.state.certificateLimits[subjectKey(subject)] ?? {};
   const defaults = DEFAULT_LIMITS[subject.type];
@@ -357,5 +353,3 @@ export function revokeCertificate(
   effectiveStatus(rt, cert);
   return { ok: true, value: undefined };
 }
-
-export const spkiHashOf = (spkiDer: Uint8Array) => createHash('sha256').update(spkiDer).digest('hex');

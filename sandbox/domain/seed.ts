@@ -34,8 +34,6 @@ export const SEED: SeedSummary = Object.freeze({
   ],
 });
 
-export const EMPTY_SEED: SeedSummary = Object.freeze({ companies: [], persons: [], grants: [] });
-
 export function applySeed(rt: Runtime): void {
   const now = rt.now();
   rt.state.companies = SEED.companies.map((c) => ({ ...c }));

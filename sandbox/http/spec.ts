@@ -115,13 +115,6 @@ export const operationByKey = (key: string): SpecOperation => {
   return op;
 };
 
-/** Values of a schema from components (enums such as TokenPermissionType), for code that needs the list. */
-export function enumOf(schemaName: string): readonly string[] {
-  const schema = loadSpec().schemas[schemaName] as JsonObject | undefined;
-  if (!schema || !Array.isArray(schema.enum)) throw new Error(`the spec has no enum ${schemaName}`);
-  return Object.freeze(schema.enum.map(String));
-}
-
 const DROPPED_KEYWORDS = new Set(['description', 'example', 'examples', 'externalDocs', 'xml', 'deprecated']);
 
 /**
