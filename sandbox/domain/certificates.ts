@@ -7,7 +7,6 @@
  * /testdata/limits/subject/certificate. Enrollment status 100 → 200 after `enrollmentDelayMs`;
  * a key already certified for another subject, or a full certificate quota, ends with 400.
  */
-import { createHash } from 'node:crypto';
 import { issueCertificate, KEY_USAGE, newSerial } from '../crypto/authority.ts';
 import { DN_OIDS } from '../crypto/certificate.ts';
 import { parseCsr } from '../crypto/csr.ts';
