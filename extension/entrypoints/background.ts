@@ -77,8 +77,10 @@ export default defineBackground({
           return null;
         }
       },
-      closeWindow: async (windowId) => {
-        await browser.windows.remove(windowId).catch(() => {});
+      closeWindow: async (windowId, afterMs = 0) => {
+        const close = () => browser.windows.remove(windowId).catch(() => {});
+        if (afterMs > 0) setTimeout(() => void close(), afterMs);
+        else await close();
       },
     };
     const ctx: HandoffContext = { db, platform, wallets, pwaOrigin: BUILD.pwaOrigin, intents: new Map() };

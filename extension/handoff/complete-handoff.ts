@@ -142,7 +142,7 @@ async function deliverSession(
     contentEnvelope({ kind: 'cs.deliver', handoffId: pending.handoffId, session: pageSession }),
   );
   const delivered = isDelivered(answer);
-  await finishPending(ctx, pending);
+  await finishPending(ctx, pending, 'answered');
   const company = {
     nip: session.nip,
     environment: session.environment,
@@ -183,7 +183,7 @@ async function endWithout(
   event: 'refused' | 'cancelled' | 'failed',
   retryAfterMs?: number,
 ): Promise<void> {
-  await finishPending(ctx, pending);
+  await finishPending(ctx, pending, 'answered');
   await deliverFailure(ctx, pending, walletError(code, retryAfterMs !== undefined ? { retryAfterMs } : {}));
   await recordActivity(ctx, activityOf(pending, event, { code }));
 }

@@ -26,7 +26,8 @@ export type HandoffPlatform = {
   tabOrigin(tabId: number): Promise<string | null>;
   /** `windows.create` of a PWA URL (a hand-off id in its hash, never a secret); the window id or null. */
   openWalletWindow(url: string): Promise<number | null>;
-  closeWindow(windowId: number): Promise<void>;
+  /** Closes a wallet window we opened, now or after `afterMs` (so that its own answer gets its reply). */
+  closeWindow(windowId: number, afterMs?: number): Promise<void>;
 };
 
 export type HandoffContext = {
@@ -86,10 +87,21 @@ export async function deliverFailure(
   );
 }
 
+/**
+ * A wallet window that answered is closed a moment later, not at once: closing it before the reply
+ * reaches it would lose `{ delivered }`, which tells the wallet whether to revoke the session.
+ */
+export const ANSWERED_WINDOW_CLOSE_MS = 1500;
+
 /** Ends a pending hand-off: the record goes, the wallet window (if we opened one) closes. */
-export async function finishPending(ctx: HandoffContext, p: PendingHandoffRow): Promise<void> {
+export async function finishPending(
+  ctx: HandoffContext,
+  p: PendingHandoffRow,
+  how: 'now' | 'answered' = 'now',
+): Promise<void> {
   await ctx.db.pendingHandoffs.delete(p.handoffId);
-  if (p.windowId !== undefined) await ctx.platform.closeWindow(p.windowId);
+  if (p.windowId !== undefined)
+    await ctx.platform.closeWindow(p.windowId, how === 'answered' ? ANSWERED_WINDOW_CLOSE_MS : 0);
 }
 
 export function pushTo<K extends PushKind>(

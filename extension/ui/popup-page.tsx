@@ -109,7 +109,7 @@ function CompanyItem({ company, now }: { company: SnapshotCompany; now: number }
             const d = describeCredential(cred, now, locale, t);
             return (
               <li key={i} data-testid="credential" data-tone={d.tone} data-status={cred.status}>
-                {d.kind} „{cred.label}” — <span class="status">{d.status}</span>
+                {d.kind} {t('quoted', { text: cred.label })} — <span class="status">{d.status}</span>
                 {d.details.length ? `, ${d.details.join(', ')}` : ''}
               </li>
             );

@@ -54,6 +54,7 @@ export const EXTENSION_STRINGS = {
     loginStarted: 'Wysłano. Jeśli otworzy się okno portfela, odblokuj je i potwierdź.',
     loginFailed: 'Nie udało się rozpocząć logowania: {code}.',
     noCompanyToLogIn: 'Dodaj firmę w portfelu, aby się zalogować.',
+    quoted: '„{text}”',
   },
   en: {
     optionsTitle: 'KSeF Wallet — extension settings',
@@ -108,6 +109,7 @@ export const EXTENSION_STRINGS = {
     loginStarted: 'Sent. If a wallet window opens, unlock it and confirm.',
     loginFailed: 'Could not start the login: {code}.',
     noCompanyToLogIn: 'Add a company in the wallet to log in.',
+    quoted: '“{text}”',
   },
 } as const satisfies Dictionary<string>;
 

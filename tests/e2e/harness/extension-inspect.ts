@@ -88,3 +88,15 @@ export async function loginButtonCentre(page: Page, index = 0): Promise<{ x: num
 /** The button arms after 800 ms of full visibility; wait a little longer than that. */
 export const ARMED_AFTER_MS = 1_100;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The user's "Enable on this site" in the popup for `page`'s tab. In development builds loopback
+ * hosts are granted at install, so `permissions.request` answers without a prompt (a headless
+ * browser cannot click a permission prompt); production asks for the exact origin at this click.
+ */
+export async function enableSiteFromPopup(b: TestBrowser, page: Page): Promise<void> {
+  const popup = await openPopup(b, page);
+  await (await popup.waitForSelector('[data-testid="enable-site"]'))!.click();
+  await popup.waitForSelector('[data-testid="site"][data-state="enabled"]');
+  await popup.close();
+}
