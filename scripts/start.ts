@@ -55,6 +55,16 @@ if (existsSync(sandboxModule)) {
   for (const line of describeSeed(sandbox.seed)) lines.push(`                  ${line}`);
 }
 
+// The demo ERP on an origin of its own: it receives KSeF sessions only through
+// docs/erp-integration.md. Enable it from the extension's popup ("Włącz na tej stronie").
+const demoErpPort = Number(process.env.WALLET_DEMO_ERP_PORT ?? 5182);
+const { startDemoErp } = (await import(resolve(root, 'sandbox/demo-erp/server.ts'))) as {
+  startDemoErp(o: { port: number; ksefBaseUrl: string }): Promise<{ origin: string; close(): Promise<void> }>;
+};
+const demoErp = await startDemoErp({ port: demoErpPort, ksefBaseUrl: sandboxUrl });
+closers.push(() => demoErp.close());
+lines.push(`  Demo ERP:       ${demoErp.origin}/?environment=custom:sandbox  (enable it in the extension's popup)`);
+
 const pwa = await startStaticServer({ root: resolve(root, 'dist/pwa'), port: pwaPort });
 closers.push(() => pwa.close());
 lines.unshift(`  Wallet (PWA):   ${pwa.origin}/`);
