@@ -72,6 +72,7 @@ async function tokenLogin(
     publicKeyId?: string | null;
     timestamp?: (ms: number) => number;
     key?: PublicKey;
+    authorizationPolicy?: unknown;
   } = {},
 ) {
   const c = await challenge(base);
@@ -84,6 +85,7 @@ async function tokenLogin(
     encryptedToken,
   };
   if (options.publicKeyId !== null) body.publicKeyId = options.publicKeyId ?? key.publicKeyId;
+  if (options.authorizationPolicy) body.authorizationPolicy = options.authorizationPolicy;
   return call(base, 'POST', '/auth/ksef-token', { json: body });
 }
 
@@ -249,6 +251,20 @@ describe('logging in with a token encrypted by openssl pkeyutl', () => {
     const fresh = await tokenKey();
     expect(fresh.publicKeyId).not.toBe(old.publicKeyId);
     expect((await finalStatus(await tokenLogin(t, { key: fresh }))).body.status).toMatchObject({ code: 200 });
+  });
+  it('binds the access token to the JSON authorizationPolicy (a /32 mask of another address → 403)', async () => {
+    const t = (await generate(['InvoiceRead'])).body.token as string;
+    const submitted = await tokenLogin(t, {
+      authorizationPolicy: { allowedIps: { ip4Masks: ['127.0.0.2/32'], ip4Ranges: ['10.0.0.1-10.0.0.9'] } },
+    });
+    const op = (submitted.body.authenticationToken as { token: string }).token;
+    await waitForStatus(base, submitted.body.referenceNumber as string, op);
+    const access = (
+      (await call(base, 'POST', '/auth/token/redeem', { token: op })).body.accessToken as { token: string }
+    ).token;
+    const r = await call(base, 'GET', '/tokens', { token: access });
+    expect(r.status).toBe(403);
+    expect(r.body).toMatchObject({ reasonCode: 'ip-not-allowed', security: { clientIp: '127.0.0.1' } });
   });
   it('an expired challenge is 21111', async () => {
     const t = (await generate(['InvoiceRead'])).body.token as string;
