@@ -27,6 +27,8 @@ export type SpecOperation = {
   readonly bodyMediaTypes: readonly string[];
   readonly query: readonly { name: string; schema: JsonObject; required: boolean }[];
   readonly pathParams: readonly { name: string; schema: JsonObject }[];
+  /** Response schemas by status and media type (JSON Schema, dereferenced), for conformance tests. */
+  readonly responses: Readonly<Record<string, Readonly<Record<string, JsonObject>>>>;
 };
 
 const SPEC_URL = new URL('../../shared/ksef/spec/open-api.json', import.meta.url);
@@ -68,6 +70,17 @@ function loadSpec(): { operations: readonly SpecOperation[]; schemas: JsonObject
             .filter((p) => p.in === 'query')
             .map(({ name, schema, required }) => ({ name, schema, required })),
           pathParams: params.filter((p) => p.in === 'path').map(({ name, schema }) => ({ name, schema })),
+          responses: Object.fromEntries(
+            Object.entries((op.responses ?? {}) as JsonObject).map(([status, r]) => [
+              status,
+              Object.fromEntries(
+                Object.entries(((r as JsonObject).content ?? {}) as JsonObject).map(([type, media]) => [
+                  type,
+                  toJsonSchema((media as JsonObject).schema ?? {}, schemas) as JsonObject,
+                ]),
+              ),
+            ]),
+          ),
         }),
       );
     }
