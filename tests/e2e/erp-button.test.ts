@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Page, WebWorker } from 'puppeteer-core';
+import type { Page, Realm, WebWorker } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { unexpectedStorageEntries } from '../../extension/storage/session-state.ts';
 import { launchBrowser, type TestBrowser, waitForExtensionWorker } from './harness/browser.ts';
@@ -215,6 +215,42 @@ describe('ERP login button', () => {
     expect(await frame!.$('[data-ksef-wallet]')).toBeNull();
     expect(await frame!.evaluate(() => (window as unknown as { __probe: Probe }).__probe.port)).toEqual([]);
     expect(await page.$('[data-ksef-wallet]')).toBeNull();
+    await page.close();
+  });
+
+  it('gives our own content script nothing but hand-off requests, even if the ERP renderer is compromised (T5)', async () => {
+    const page = await open(erp, 'plain');
+    await waitReady(page);
+    // Code running in the content script's isolated world, as a compromised renderer could run it.
+    let realm: Realm | undefined;
+    for (const r of page.mainFrame().extensionRealms())
+      if ((await r.extension())?.id === b.extensionId) realm = r;
+    const replies = await realm!.evaluate(async () => {
+      const ask = (kind: string, payload: unknown) =>
+        chrome.runtime.sendMessage({
+          protocol: 'ksef-wallet',
+          v: 1,
+          id: `cs-${kind.replace('.', '-')}-01`,
+          kind,
+          payload,
+        });
+      return {
+        transport: await ask('transport.send', {
+          env: 'TEST',
+          operation: 'POST /auth/challenge',
+          body: '{}',
+        }),
+        approvals: await ask('approvals.list', {}),
+        complete: await ask('handoff.complete', {
+          handoffId: 'AAAAAAAAAAAAAAAAAAAAAA',
+          outcome: 'cancelled',
+        }),
+        snapshot: await ask('wallet.snapshot', { snapshot: { v: 1, publishedAt: 0, companies: [] } }),
+        enable: await ask('erp.enable', { origin: 'https://other.example' }),
+      };
+    });
+    for (const reply of Object.values(replies))
+      expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
     await page.close();
   });
 
