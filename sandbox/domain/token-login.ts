@@ -100,6 +100,8 @@ export async function submitKsefToken(
   const token = reading.tokenRef ? rt.state.ksefTokens[reading.tokenRef] : undefined;
 
   const allowedIps = body.authorizationPolicy?.allowedIps ?? null;
+  // Consumed before the first await: two concurrent submissions of one challenge cannot both pass.
+  consumeChallenge(rt, challenge.challenge);
   const value = await startOperation(rt, {
     challenge: body.challenge,
     clientIp,
@@ -111,6 +113,5 @@ export async function submitKsefToken(
     allowedIps,
     pending: { kind: 'token', failure: reading.failure, tokenRef: reading.tokenRef },
   });
-  consumeChallenge(rt, challenge.challenge);
   return { ok: true, value };
 }

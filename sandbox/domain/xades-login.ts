@@ -81,6 +81,8 @@ export async function submitXadesSignature(
   if (!subjectFitsContext(subject, request.context)) return fail(21117);
 
   const method = isKsefCertificate ? METHODS.internal : kind === 'seal' ? METHODS.seal : METHODS.signature;
+  // Consumed before the first await: two concurrent submissions of one challenge cannot both pass.
+  consumeChallenge(rt, challenge.challenge);
   const value = await startOperation(rt, {
     challenge: request.challenge,
     clientIp: input.clientIp,
@@ -100,6 +102,5 @@ export async function submitXadesSignature(
       ksefCertificateSerial: isKsefCertificate ? signer.serialHex : null,
     },
   });
-  consumeChallenge(rt, challenge.challenge);
   return { ok: true, value, warnings: verdict.warnings };
 }

@@ -336,6 +336,15 @@ describe('the challenge inside the signed document', () => {
     expect(again.status).toBe(400);
     expect(errorCode(again)).toBe(21111);
   });
+  it('is single use under concurrency too: two simultaneous submissions give one 202 and one 21111', async () => {
+    const signed = await signedFor(ec, SIGNATURE_METHODS.ec);
+    const replies = await Promise.all([
+      submitXades(base, signed),
+      submitXades(base, signed),
+      submitXades(base, signed),
+    ]);
+    expect(replies.map((r) => r.status).sort()).toEqual([202, 400, 400]);
+  });
   it('expires after 10 minutes (21111)', async () => {
     const signed = await signedFor(ec, SIGNATURE_METHODS.ec);
     sandbox.control.advanceTime(10 * 60 * 1000);
