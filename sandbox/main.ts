@@ -232,6 +232,11 @@ async function main(): Promise<void> {
     'Press Ctrl+C to stop.',
   ];
   console.log(lines.join('\n'));
+  if (sandboxOptions.host === '0.0.0.0' || sandboxOptions.host === '::') {
+    console.warn(
+      'Warning: bound to all interfaces — the sandbox (and its control API) is reachable from the network.',
+    );
+  }
   const stop = () => {
     void sandbox.close().then(() => process.exit(0));
   };

@@ -278,6 +278,35 @@ describe('the IP policy of the authorization request', () => {
       req.end();
     });
   }
+  it('bound to 0.0.0.0, answers at another loopback address and still refuses a foreign Host', async () => {
+    const wide = await startSandbox({ host: '0.0.0.0', seed: false, rateLimits: 'off' });
+    try {
+      const r = await fetch(`http://127.0.0.2:${wide.port}/v2/auth/challenge`, { method: 'POST' });
+      expect(r.status).toBe(200);
+      expect(((await r.json()) as { clientIp: string }).clientIp).toMatch(/^127\./);
+      expect(wide.baseUrl).toBe(`http://127.0.0.1:${wide.port}/v2`);
+      const evil = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.2',
+            port: wide.port,
+            method: 'POST',
+            path: '/v2/auth/challenge',
+            headers: { host: 'evil.example' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(evil).toBe(421);
+    } finally {
+      await wide.close();
+    }
+  });
   it('refuses the access token from 127.0.0.2 with 403 ip-not-allowed, and serves 127.0.0.1', async () => {
     const s = await loginWithSignature(base, ws, seal, context(), { allowedIps: ['127.0.0.1'] });
     const ok = await getFrom('127.0.0.1', '/tokens', s.accessToken);
