@@ -40,6 +40,8 @@ export type SandboxControl = {
   advanceTime(ms: number): void;
   /** The KSeF token `Failed` path: a Pending token never becomes Active. False if not Pending. */
   failTokenActivation(referenceNumber: string): boolean;
+  /** The next `times` authentications end (after authDelayMs) with status 500 "Nieznany błąd" or 550 "…anulowana przez system". */
+  injectAuthStatus(code: 500 | 550, times?: number): void;
 };
 
 const nonNegative = (name: string, value: number | undefined) => {
@@ -125,6 +127,11 @@ export function createControl(rt: Runtime): SandboxControl {
     caCertificatePem: rt.authority.certificatePem,
     advanceTime(ms) {
       rt.clock.advance(ms);
+    },
+    injectAuthStatus(code, times = 1) {
+      if (code !== 500 && code !== 550) throw new RangeError('the forced status is 500 or 550');
+      if (!Number.isInteger(times) || times < 1) throw new RangeError('times must be a positive integer');
+      for (let i = 0; i < times; i += 1) rt.forcedAuthStatuses.push(code);
     },
     failTokenActivation(referenceNumber) {
       const done = failTokenActivation(rt, referenceNumber);

@@ -63,6 +63,8 @@ export type Runtime = {
   readonly jwt: JwtService;
   readonly log: RequestLogEntry[];
   readonly faultRules: { rule: FaultRule; remaining: number }[];
+  /** Final statuses forced on the next authentications (control API `injectAuthStatus`). */
+  readonly forcedAuthStatuses: (500 | 550)[];
   /** Seeded PRNG for the random fault rates (deterministic runs). */
   random(): number;
   reseed(seed: number): void;
@@ -144,6 +146,7 @@ export async function createRuntime(
     jwt: createJwtService(state.jwtSecret),
     log: [],
     faultRules: [],
+    forcedAuthStatuses: [],
     random: () => random(),
     reseed(seed: number) {
       random = seededRandom(seed);

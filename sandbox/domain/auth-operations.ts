@@ -55,6 +55,12 @@ export const AUTH_STATUS = Object.freeze({
     description: FAILED,
     details: ['Próba wykorzystania metod autoryzacyjnych osoby zmarłej'],
   }),
+  unknownError: (): StatusInfo => ({ code: 500, description: 'Nieznany błąd' }),
+  cancelled: (): StatusInfo => ({
+    code: 550,
+    description: 'Operacja została anulowana przez system',
+    details: ['Przetwarzanie zostało przerwane z przyczyn wewnętrznych systemu. Spróbuj ponownie'],
+  }),
   blocked: (): StatusInfo => ({
     code: 480,
     description: 'Uwierzytelnienie zablokowane',
@@ -99,10 +105,12 @@ export async function startOperation(rt: Runtime, input: NewOperation) {
   const now = rt.now();
   pruneOldOperations(rt, now);
   const referenceNumber = newReferenceNumber(REFERENCE_TYPES.authentication, now);
+  const forced = rt.forcedAuthStatuses.shift();
   const op: AuthOperation = {
     referenceNumber,
     startDate: now,
     ...input,
+    ...(forced ? { pending: { kind: 'forced' as const, code: forced } } : {}),
     readyAt: now + rt.settings.authDelayMs,
     status: AUTH_STATUS.inProgress(),
     permissions: [],
@@ -133,7 +141,12 @@ function pruneOldOperations(rt: Runtime, now: number): void {
 export function settleOperation(rt: Runtime, op: AuthOperation): AuthOperation {
   const now = rt.now();
   if (op.status.code !== 100 || !op.pending || now < op.readyAt) return op;
-  const verdict = op.pending.kind === 'xades' ? xadesVerdict(rt, op, now) : tokenVerdict(rt, op);
+  const verdict =
+    op.pending.kind === 'forced'
+      ? failed(op.pending.code === 550 ? AUTH_STATUS.cancelled() : AUTH_STATUS.unknownError())
+      : op.pending.kind === 'xades'
+        ? xadesVerdict(rt, op, now)
+        : tokenVerdict(rt, op);
   op.status = verdict.status;
   op.permissions = verdict.permissions;
   op.pending = null;

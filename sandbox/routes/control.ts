@@ -7,6 +7,7 @@
  *   DELETE /_sandbox/faults          clear faults            POST   /_sandbox/keys/rotate {withdrawOld?}
  *   POST   /_sandbox/keys/withdraw   {publicKeyId}           POST   /_sandbox/time/advance {ms}
  *   POST   /_sandbox/tokens/{ref}/fail   the KSeF token Failed path
+ *   POST   /_sandbox/auth-status     {code: 500|550, times?} the next authentications end so
  */
 import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
@@ -44,6 +45,10 @@ const FaultBody = v.strictObject({
 const RotateBody = v.strictObject({ withdrawOld: v.optional(v.boolean()) });
 const WithdrawBody = v.strictObject({ publicKeyId: v.string() });
 const AdvanceBody = v.strictObject({ ms: nonNegative });
+const AuthStatusBody = v.strictObject({
+  code: v.picklist([500, 550]),
+  times: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
 
 async function parse<S extends v.GenericSchema>(c: Context<SandboxEnv>, schema: S) {
   let raw: unknown = {};
@@ -102,6 +107,12 @@ export function controlRoutes(control: SandboxControl, seed: () => SeedSummary):
   routes.post('/time/advance', async (c) => {
     const body = await parse(c, AdvanceBody);
     return body.ok ? attempt(c, () => control.advanceTime(body.value.ms)) : body.response;
+  });
+  routes.post('/auth-status', async (c) => {
+    const body = await parse(c, AuthStatusBody);
+    return body.ok
+      ? attempt(c, () => control.injectAuthStatus(body.value.code, body.value.times))
+      : body.response;
   });
   routes.post('/tokens/:referenceNumber/fail', (c) =>
     control.failTokenActivation(c.req.param('referenceNumber'))

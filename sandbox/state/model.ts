@@ -58,6 +58,11 @@ export type PendingChecks =
       /** A 450 detail found while reading the token, or null when it named a known token. */
       failure: string | null;
       tokenRef: string | null;
+    }
+  | {
+      /** Control API: the operation ends with KSeF's own failure (500 or 550) whatever it carried. */
+      kind: 'forced';
+      code: 500 | 550;
     };
 
 export type AuthOperation = {

@@ -22,6 +22,7 @@ import {
   selfSigned,
   submitXades,
   tempDir,
+  waitForStatus,
   xmlsecSign,
 } from './helpers.ts';
 
@@ -108,6 +109,43 @@ describe('status, redeem and refresh', () => {
     expect(after.body.lastTokenRefreshDate).toBeTypeOf('string');
     const newAccess = (refreshed.body.accessToken as { token: string }).token;
     expect((await call(base, 'GET', '/auth/sessions', { token: newAccess })).status).toBe(200);
+  });
+
+  it('ends with KSeF’s own 550 or 500 when the control API forces it, and redeem then refuses', async () => {
+    sandbox.control.injectAuthStatus(550);
+    const forced = await fetch(`${sandbox.origin}/_sandbox/auth-status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 500 }),
+    });
+    // The test sandbox has no HTTP control API: the programmatic one is the only way here.
+    expect(forced.status).toBe(404);
+    for (const expected of [
+      {
+        code: 550,
+        description: 'Operacja została anulowana przez system',
+        details: ['Przetwarzanie zostało przerwane z przyczyn wewnętrznych systemu. Spróbuj ponownie'],
+      },
+      { code: 500, description: 'Nieznany błąd' },
+    ]) {
+      if (expected.code === 500) sandbox.control.injectAuthStatus(500);
+      const { challenge: c } = await challenge(base);
+      const r = await submitXades(
+        base,
+        xmlsecSign(ws, authTokenRequest({ challenge: c, context: context() }), seal, SIGNATURE_METHODS.ec),
+      );
+      const token = (r.body.authenticationToken as { token: string }).token;
+      const status = await waitForStatus(base, r.body.referenceNumber as string, token);
+      expect(status.body.status).toEqual(expected);
+      const redeem = await call(base, 'POST', '/auth/token/redeem', { token });
+      expect(errorDetails(redeem)).toEqual([
+        `Status uwierzytelniania (${expected.code}) nie pozwala na pobranie tokenów.`,
+      ]);
+    }
+    // Only the forced ones: the next login is normal again.
+    expect((await loginWithSignature(base, ws, seal, context())).status.body.status).toMatchObject({
+      code: 200,
+    });
   });
 
   it('gives each bearer token only its own endpoints', async () => {
