@@ -56,6 +56,8 @@ export function startErpLogin(runtime: ContentRuntime): void {
   let want: PageWant = {};
   const buttons = new Map<Element | null, LoginButton>();
   const requested = new Set<string>();
+  /** Reference numbers of the sessions this document received: later notices are only about those. */
+  const received = new Set<string>();
   let waiting: ReturnType<typeof setTimeout> | undefined;
 
   const post = (message: object) => port?.postMessage(message);
@@ -177,6 +179,7 @@ export function startErpLogin(runtime: ContentRuntime): void {
         if (mine) {
           clearTimeout(waiting);
           setBusy(false);
+          received.add(m.session.referenceNumber);
           post(pageMessage.session(m.session));
         }
         respond({ delivered: mine });
@@ -188,14 +191,18 @@ export function startErpLogin(runtime: ContentRuntime): void {
       case 'cs.progress':
         if (requested.has(m.handoffId)) post(pageMessage.status(m.state));
         return false;
-      case 'cs.refreshed':
-        post(pageMessage.refreshed(m.referenceNumber, m.accessToken, m.accessTokenValidUntil));
-        respond({ delivered: port !== null });
+      case 'cs.refreshed': {
+        const mine = port !== null && received.has(m.referenceNumber);
+        if (mine) post(pageMessage.refreshed(m.referenceNumber, m.accessToken, m.accessTokenValidUntil));
+        respond({ delivered: mine });
         return false;
-      case 'cs.ended':
-        post(pageMessage.ended(m.referenceNumber, m.reason));
-        respond({ delivered: port !== null });
+      }
+      case 'cs.ended': {
+        const mine = port !== null && received.delete(m.referenceNumber);
+        if (mine) post(pageMessage.ended(m.referenceNumber, m.reason));
+        respond({ delivered: mine });
         return false;
+      }
       case 'cs.popup-login':
         respond({ accepted: port !== null });
         if (port !== null)

@@ -47,7 +47,9 @@ export default defineBackground({
     });
     // A (re)started worker knows no wallet window yet (their Ports closed with the old one):
     // locked until a window reports otherwise.
-    void sessionState.write('walletLock', { locked: true, unlockedUntil: null, updatedAt: Date.now() }).catch(() => {});
+    void sessionState
+      .write('walletLock', { locked: true, unlockedUntil: null, updatedAt: Date.now() })
+      .catch(() => {});
 
     const platform: HandoffPlatform = {
       now: () => Date.now(),

@@ -100,6 +100,9 @@ async function deliverSession(
   const grant = decision?.grant ?? approval!.grant;
   const credentialsConfirmed = decision?.credentialsConfirmed ?? approval!.credentialsConfirmed;
 
+  // A refresh token outlives the click by days: it goes out only while the vault is unlocked.
+  if (session.refreshToken !== undefined && ctx.wallets.summary(now).locked)
+    return refuse(walletError('VAULT_LOCKED', { detail: 'refresh tokens only while the vault is unlocked' }));
   const checked = checkSessionForHandoff({
     now,
     session,

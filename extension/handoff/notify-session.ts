@@ -29,6 +29,9 @@ export async function notifySession(
 
   if (payload.notice === 'refreshed') {
     if (row.revocation !== 'none' || now >= row.endsAt) return ok({ delivered: false, stopRefreshing: true });
+    // Refreshes reach the ERP only while the vault is unlocked (T7): a wallet that reported
+    // itself locked (or an OS screen lock) stops them.
+    if (ctx.wallets.summary(now).locked) return ok({ delivered: false, stopRefreshing: true });
     if (!checkRefreshedToken(now, payload.accessTokenValidUntil))
       return fail('SESSION_TOO_SHORT', { detail: 'less than 5 minutes left' });
     const answer = await ctx.platform.sendToDocument(

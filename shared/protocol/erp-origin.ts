@@ -36,7 +36,14 @@ export function parseErpOrigin(input: string, policy: ErpOriginPolicy): string |
   return null;
 }
 
-/** The match pattern for one exact origin, for `permissions.request` and `registerContentScripts`. */
+/**
+ * The match pattern for one exact origin, for `permissions.request` and `registerContentScripts`.
+ * Always with its port — the default one written out (`https://erp.example:443/*`): a pattern
+ * without a port matches every port of the host (checked in Chromium 156), so enabling
+ * `https://erp.example` would otherwise also run the content script on `https://erp.example:8443`.
+ */
 export function originMatchPattern(origin: string): string {
-  return `${origin}/*`;
+  const url = new URL(origin);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `${url.protocol}//${url.hostname}:${port}/*`;
 }

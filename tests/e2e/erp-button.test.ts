@@ -162,6 +162,24 @@ describe('ERP login button', () => {
     await page.close();
   });
 
+  it('accepts one hello per document: a later hello with another port gets no answer', async () => {
+    const page = await open(erp, 'plain');
+    await waitReady(page);
+    const second = await page.evaluate(
+      () =>
+        new Promise<unknown[]>((done) => {
+          const heard: unknown[] = [];
+          const channel = new MessageChannel();
+          channel.port1.onmessage = (e) => heard.push(e.data);
+          window.postMessage({ type: 'ksef-wallet:hello', v: 1 }, location.origin, [channel.port2]);
+          setTimeout(() => done(heard), 1000);
+        }),
+    );
+    expect(second).toEqual([]);
+    expect(await page.$$('[data-ksef-wallet="login-button"]')).toHaveLength(1);
+    await page.close();
+  });
+
   it('ignores synthetic clicks from the page', async () => {
     const page = await open(erp, 'plain');
     await waitReady(page);

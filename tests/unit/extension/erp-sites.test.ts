@@ -10,12 +10,14 @@ describe('enabling the login button on ERP sites', () => {
     expect(await bg.send('erp.enable', { origin: ERP, tabId: 3 }, bg.popup)).toEqual(
       expect.objectContaining({ ok: true, value: { origin: ERP, injected: true } }),
     );
-    expect(bg.registrations).toEqual([{ id: 'ksef-wallet-erp-login', matches: ['https://erp.example/*'] }]);
+    expect(bg.registrations).toEqual([
+      { id: 'ksef-wallet-erp-login', matches: ['https://erp.example:443/*'] },
+    ]);
     expect(bg.executed).toEqual([{ tabId: 3, files: [ERP_CONTENT_SCRIPT_FILE] }]);
 
     await bg.send('erp.enable', { origin: 'https://other.example' }, bg.popup);
     expect(bg.registrations).toEqual([
-      { id: 'ksef-wallet-erp-login', matches: ['https://erp.example/*', 'https://other.example/*'] },
+      { id: 'ksef-wallet-erp-login', matches: ['https://erp.example:443/*', 'https://other.example:443/*'] },
     ]);
     expect(bg.executed).toHaveLength(1);
   });
@@ -65,16 +67,18 @@ describe('enabling the login button on ERP sites', () => {
     await bg.send('erp.enable', { origin: ERP }, bg.popup);
     expect(await bg.send('erp.disable', { origin: ERP }, bg.popup)).toMatchObject({ ok: true });
     expect(bg.registrations).toEqual([]);
-    expect(bg.granted.has('https://erp.example/*')).toBe(false);
+    expect(bg.granted.has('https://erp.example:443/*')).toBe(false);
   });
 
   it('drops sites whose permission the user removed in the browser', async () => {
     const bg = createBackground();
     await bg.send('erp.enable', { origin: ERP }, bg.popup);
     await bg.send('erp.enable', { origin: 'https://other.example' }, bg.popup);
-    bg.granted.delete('https://other.example/*');
+    bg.granted.delete('https://other.example:443/*');
     expect(await dropSitesWithoutPermission(bg.sites)).toEqual(['https://other.example']);
-    expect(bg.registrations).toEqual([{ id: 'ksef-wallet-erp-login', matches: ['https://erp.example/*'] }]);
+    expect(bg.registrations).toEqual([
+      { id: 'ksef-wallet-erp-login', matches: ['https://erp.example:443/*'] },
+    ]);
   });
 
   it('lets only our extension pages enable or disable sites', async () => {

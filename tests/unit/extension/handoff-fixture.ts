@@ -40,7 +40,7 @@ export function createBackground() {
   const lockSummaries: LockSummary[] = [];
   const registrations: { id: string; matches: string[] }[] = [];
   const executed: { tabId: number; files: string[] }[] = [];
-  const granted = new Set<string>(['https://erp.example/*', 'https://other.example/*']);
+  const granted = new Set<string>(['https://erp.example:443/*', 'https://other.example:443/*']);
 
   const contentScriptAnswer = (tabId: number, message: ContentEnvelope): unknown => {
     const doc = documents.get(tabId);

@@ -459,6 +459,7 @@ describe('what a session must satisfy (T7)', () => {
 
   it('passes a refresh token on only where approved and asked for', async () => {
     const bg = await setup();
+    bg.connectWallet(50, 10 * HOUR);
     expect(
       await answer(bg, withRefresh(bg), { grant: 'access-only', credentialsConfirmed: false }, true),
     ).toMatchObject({
@@ -502,6 +503,14 @@ describe('what a session must satisfy (T7)', () => {
       ok: true,
       value: { delivered: true },
     });
+  });
+
+  it('hands out a refresh token only while the vault is unlocked', async () => {
+    const bg = await setup();
+    expect(
+      await answer(bg, withRefresh(bg), { grant: 'with-refresh', credentialsConfirmed: false }, true),
+    ).toMatchObject({ ok: false, error: { code: 'VAULT_LOCKED' } });
+    expect(deliveries(bg)).toHaveLength(0);
   });
 
   it('never hands off a session with less than 5 minutes left', async () => {
@@ -625,6 +634,7 @@ describe('session notices', () => {
   it('passes a refreshed access token to the open document within 10 hours, and not after', async () => {
     const bg = await setup();
     await approveOnce(bg);
+    bg.connectWallet(50, 11 * HOUR);
     const [handed] = await bg.db.handedSessions.toArray();
     const notice = () => ({
       referenceNumber: handed!.referenceNumber,
@@ -653,9 +663,30 @@ describe('session notices', () => {
     });
   });
 
+  it('stops refreshes once the wallet is locked', async () => {
+    const bg = await setup();
+    await approveOnce(bg);
+    bg.connectWallet(50, HOUR);
+    const [handed] = await bg.db.handedSessions.toArray();
+    osLocked(bg.ctx);
+    const reply = await bg.send(
+      'handoff.notify',
+      {
+        referenceNumber: handed!.referenceNumber,
+        notice: 'refreshed',
+        accessToken: accessToken(),
+        accessTokenValidUntil: new Date(bg.clock.now + 15 * MINUTE).toISOString(),
+      },
+      bg.pwa(),
+    );
+    expect(reply).toMatchObject({ ok: true, value: { delivered: false, stopRefreshing: true } });
+    expect(bg.sent.filter((x) => x.message.kind === 'cs.refreshed')).toHaveLength(0);
+  });
+
   it('stops refreshes for a document that is gone', async () => {
     const bg = await setup();
     await approveOnce(bg);
+    bg.connectWallet(50, HOUR);
     const [handed] = await bg.db.handedSessions.toArray();
     bg.openDocument(TAB);
     const reply = await bg.send(

@@ -243,8 +243,10 @@ describe('parseErpOrigin', () => {
     expect(parseErpOrigin(input, { allowLoopback })).toBe(expected);
   });
 
-  it('builds the match pattern of exactly that origin', () => {
+  it('builds the match pattern of exactly that origin, port included (a pattern without one matches every port)', () => {
     expect(originMatchPattern('http://127.0.0.1:5190')).toBe('http://127.0.0.1:5190/*');
+    expect(originMatchPattern('https://erp.example')).toBe('https://erp.example:443/*');
+    expect(originMatchPattern('https://erp.example:8443')).toBe('https://erp.example:8443/*');
   });
 });
 
