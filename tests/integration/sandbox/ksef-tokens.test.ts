@@ -282,6 +282,19 @@ describe('logging in with a token encrypted by openssl pkeyutl', () => {
     expect(errorCode(r)).toBe(21111);
     owner = await loginWithSignature(base, ws, seal, { type: 'Nip', value: nip });
   });
+  it('malformed Base64 in encryptedToken or publicKeyId is 21405, a wrong-length publicKeyId too', async () => {
+    const c = await challenge(base);
+    const body = { challenge: c.challenge, contextIdentifier: { type: 'Nip', value: nip } };
+    for (const extra of [
+      { encryptedToken: 'not base64!' },
+      { encryptedToken: 'AAA' },
+      { encryptedToken: 'AAAA', publicKeyId: 'short' },
+      { encryptedToken: 'AAAA', publicKeyId: `${'*'.repeat(43)}=` },
+    ]) {
+      const r = await call(base, 'POST', '/auth/ksef-token', { json: { ...body, ...extra } });
+      expect(errorCode(r)).toBe(21405);
+    }
+  });
   it('more than 10 addresses in the IP policy is 21405 (the spec writes the limit as min/max)', async () => {
     const c = await challenge(base);
     const r = await call(base, 'POST', '/auth/ksef-token', {

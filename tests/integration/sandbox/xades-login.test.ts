@@ -323,6 +323,17 @@ describe('documents that are not an acceptable signed request', () => {
     expect(errorCode(r)).toBe(21401);
     expect(errorDetails(r)[0]).toContain("'Nip'");
   });
+  it('answers 21115 when the KeyInfo certificate is not Base64 or not a certificate', async () => {
+    const signed = (await signedFor(ec, SIGNATURE_METHODS.ec)).toString('utf8');
+    for (const cert of ['***not-base64***', Buffer.from('not a certificate').toString('base64')]) {
+      const bad = signed.replace(
+        /<X509Certificate>[^<]+<\/X509Certificate>/,
+        `<X509Certificate>${cert}</X509Certificate>`,
+      );
+      const r = await submitXades(base, bad);
+      expect(errorCode(r)).toBe(21115);
+    }
+  });
   it('answers 9101 for XML that is not an AuthTokenRequest', async () => {
     expect(errorCode(await submitXades(base, '<Invoice xmlns="urn:x"/>'))).toBe(9101);
   });
