@@ -22,7 +22,7 @@ export async function route(raw: unknown, from: SenderClass, handlers: Handlers)
   if (!parsed.ok) return replyError(id, parsed.error);
   const msg = parsed.value;
   const handler = handlers[msg.kind] as Handler<MessageKind> | undefined;
-  if (!handler || !handler.from.includes(from.kind)) return replyError(msg.id, walletError('NOT_ALLOWED'));
+  if (!handler?.from.includes(from.kind)) return replyError(msg.id, walletError('NOT_ALLOWED'));
   try {
     const result = await handler.run(msg, from);
     return result.ok ? replyOk(msg.id, result.value) : replyError(msg.id, result.error);
