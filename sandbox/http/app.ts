@@ -182,8 +182,9 @@ export function createApp(rt: Runtime, options: AppOptions): Hono<SandboxEnv> {
     return limiter.check(`${operation.key}|${scope}|${ip}`, limits, rt.now());
   }
 
+  // Every body, the control API's included.
   app.use(
-    '/v2/*',
+    '*',
     bodyLimit({
       maxSize: BODY_LIMIT_BYTES,
       onError: (c) =>
