@@ -84,8 +84,9 @@ export class StateStore {
   /** Writes the state if it changed since the last write (no-op without a state file). */
   flush(): void {
     if (!this.dirty || !this.path) return;
-    this.dirty = false;
     writeAtomically(this.path, `${JSON.stringify(this.data)}\n`);
+    // Only after a successful write: a failed one is tried again after the next request.
+    this.dirty = false;
   }
 }
 
