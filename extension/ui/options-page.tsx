@@ -2,9 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { createTranslator } from '../../shared/i18n/translate.ts';
 import type { CustomEnvironmentId } from '../../shared/ksef/transport-types.ts';
+import { makeEnvelope } from '../../shared/protocol/envelope.ts';
 import type { EnvironmentInfo } from '../../shared/protocol/messages.ts';
 import { BUILD } from '../config/build-config.ts';
-import { extensionDb } from '../storage/extension-db.ts';
+import { type ErpSiteRow, extensionDb } from '../storage/extension-db.ts';
 import { createEnvironmentRegistry } from '../transport/environment-registry.ts';
 import { browserLocale, EXTENSION_STRINGS } from './strings.ts';
 
@@ -27,7 +28,19 @@ export function OptionsPage() {
   const [url, setUrl] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
-  const refresh = async () => setEnvironments(await registry.list());
+  const [sites, setSites] = useState<ErpSiteRow[]>([]);
+  const refresh = async () => {
+    setEnvironments(await registry.list());
+    setSites(await db.erpSites.toArray());
+  };
+
+  async function disableSite(origin: string) {
+    const id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+    await browser.runtime.sendMessage(makeEnvelope('erp.disable', { origin }, id));
+    await refresh();
+  }
   useEffect(() => {
     void refresh();
   }, []);
@@ -71,6 +84,20 @@ export function OptionsPage() {
                   {t('remove')}
                 </button>
               ) : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="erp-sites" data-testid="erp-sites">
+        <h2 id="erp-sites">{t('erpSites')}</h2>
+        {sites.length === 0 ? <p>{t('noErpSites')}</p> : null}
+        <ul>
+          {sites.map((site) => (
+            <li key={site.origin} data-origin={site.origin}>
+              <code>{site.origin}</code>{' '}
+              <button type="button" onClick={() => void disableSite(site.origin)}>
+                {t('disableSite')}
+              </button>
             </li>
           ))}
         </ul>

@@ -55,6 +55,9 @@ export const EXTENSION_STRINGS = {
     loginFailed: 'Nie udało się rozpocząć logowania: {code}.',
     noCompanyToLogIn: 'Dodaj firmę w portfelu, aby się zalogować.',
     quoted: '„{text}”',
+    erpSites: 'Strony z przyciskiem „Zaloguj do KSeF”',
+    noErpSites:
+      'Żadna strona nie ma jeszcze przycisku. Włącz go w oknie rozszerzenia na stronie swojego ERP.',
   },
   en: {
     optionsTitle: 'KSeF Wallet — extension settings',
@@ -110,6 +113,8 @@ export const EXTENSION_STRINGS = {
     loginFailed: 'Could not start the login: {code}.',
     noCompanyToLogIn: 'Add a company in the wallet to log in.',
     quoted: '“{text}”',
+    erpSites: 'Sites with the “Log in to KSeF” button',
+    noErpSites: 'No site has the button yet. Enable it from the extension’s popup on your ERP’s page.',
   },
 } as const satisfies Dictionary<string>;
 

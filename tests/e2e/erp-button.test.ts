@@ -312,6 +312,25 @@ describe('ERP login button', () => {
     await page.close();
   });
 
+  it('lists the site in the options page; disabling it there removes the button from the next page load', async () => {
+    const options = await b.newPage();
+    await options.goto(`chrome-extension://${b.extensionId}/options.html`);
+    const item = await options.waitForSelector(`[data-testid="erp-sites"] li[data-origin="${erp.origin}"]`);
+    await (await item!.$('button'))!.click();
+    await options.waitForFunction(
+      (origin) => !document.querySelector(`[data-testid="erp-sites"] li[data-origin="${origin}"]`),
+      {},
+      erp.origin,
+    );
+    await options.close();
+    const page = await open(erp, 'plain');
+    await sleep(1500);
+    expect(await page.$('[data-ksef-wallet]')).toBeNull();
+    expect((await probeOf(page)).port).toEqual([]);
+    expect((await activityEvents(worker)).at(-1)).toBe('site-disabled');
+    await page.close();
+  });
+
   it('keeps only allowlisted, secret-free entries in chrome.storage', async () => {
     const dump = await dumpChromeStorage(worker);
     expect(dump.local).toEqual({});
