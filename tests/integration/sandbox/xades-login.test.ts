@@ -334,6 +334,36 @@ describe('documents that are not an acceptable signed request', () => {
       expect(errorCode(r)).toBe(21115);
     }
   });
+  it('reads the XSD facets as KSeF does: 2.1 NipVatUe/PeppolId with ^…$ and 2.0 IPv4 with \\b pass the schema', async () => {
+    for (const [namespace, context] of [
+      ['2.1', { type: 'NipVatUe', value: `${nip}-ATU12345678` }],
+      ['2.1', { type: 'PeppolId', value: 'PPL123456' }],
+      ['2.0', { type: 'NipVatUe', value: `${nip}-DE123456789` }],
+    ] as const) {
+      const { challenge: c } = await challenge(base);
+      const doc = authTokenRequest({ challenge: c, context, namespace });
+      // Past the schema (not 21401): a NIP subject does not fit these contexts (21117).
+      expect(errorCode(await submitXades(base, xmlsecSign(ws, doc, ec, SIGNATURE_METHODS.ec)))).toBe(21117);
+    }
+    for (const namespace of ['2.0', '2.1'] as const) {
+      const { challenge: c } = await challenge(base);
+      const good = authTokenRequest({
+        challenge: c,
+        context: { type: 'Nip', value: nip },
+        namespace,
+        allowedIps: ['10.1.2.3'],
+      });
+      expect((await submitXades(base, xmlsecSign(ws, good, ec, SIGNATURE_METHODS.ec))).status).toBe(202);
+      const { challenge: c2 } = await challenge(base);
+      const bad = authTokenRequest({
+        challenge: c2,
+        context: { type: 'Nip', value: nip },
+        namespace,
+        allowedIps: ['10.1.2.300'],
+      });
+      expect(errorCode(await submitXades(base, xmlsecSign(ws, bad, ec, SIGNATURE_METHODS.ec)))).toBe(21401);
+    }
+  });
   it('answers 9101 for XML that is not an AuthTokenRequest', async () => {
     expect(errorCode(await submitXades(base, '<Invoice xmlns="urn:x"/>'))).toBe(9101);
   });
