@@ -89,6 +89,8 @@ const KEY_ARGS = {
   rsa: ['-newkey', 'rsa:2048'],
   ec: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   rsa1024: ['-newkey', 'rsa:1024'],
+  // .NET's ECDsa.Create() without a curve gives P-521 (REFERENCE §7.4).
+  p521: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521'],
 } as const;
 
 /** A self-signed certificate made by openssl for the given subject (`/C=PL/…`). */

@@ -494,6 +494,14 @@ describe('who signed (REFERENCE §7)', () => {
       sandbox.control.configure({ mode: 'test' });
     }
   });
+  it('a P-521 key (the .NET default curve) signing with ecdsa-sha512 is accepted', async () => {
+    const p521 = selfSigned(ws, 'p521', sealSubject(nip), 'p521');
+    const r = await submitXades(
+      base,
+      await signedFor(p521, 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512'),
+    );
+    expect(r.status).toBe(202);
+  });
   it('an RSA-1024 key is refused as an unsupported algorithm', async () => {
     const weak = selfSigned(ws, 'weak', sealSubject(nip), 'rsa1024');
     const r = await submitXades(base, await signedFor(weak, SIGNATURE_METHODS.rsa));
