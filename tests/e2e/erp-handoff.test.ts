@@ -47,6 +47,8 @@ let pwaOrigin: string;
 let erpPage: Page;
 let walletTab: Page;
 const handed: { referenceNumber: string; accessToken: string; refreshToken: string }[] = [];
+/** Reference numbers of the sessions that reached an ERP page. */
+const delivered: string[] = [];
 
 const transport = () =>
   createFetchTransport({ fetch, resolveBaseUrl: (env) => (env === ENV ? sandbox.baseUrl : null) });
@@ -146,8 +148,10 @@ describe('session hand-off to the demo ERP', () => {
       timeout: 10_000,
     });
     await clickLogin(erpPage);
-    const wallet = await (await opened).asPage();
-    const handoffId = new URL(wallet.url()).hash.replace('#/handoff/', '');
+    const walletTarget = await opened;
+    const wallet = await walletTarget.asPage();
+    // The target's URL, not the page's: the page may not have committed its first URL yet.
+    const handoffId = new URL(walletTarget.url()).hash.replace('#/handoff/', '');
     await erpPage.waitForFunction(
       () =>
         document.querySelector('[data-testid="wallet-status"]')?.getAttribute('data-state') ===
@@ -178,6 +182,7 @@ describe('session hand-off to the demo ERP', () => {
       decision: { grant: 'access-only', credentialsConfirmed: true },
     });
     expect(done).toMatchObject({ ok: true, value: { delivered: true } });
+    delivered.push(session.referenceNumber);
     await closed; // the extension closes the window it opened
 
     await erpPage.waitForSelector(
@@ -259,6 +264,7 @@ describe('session hand-off to the demo ERP', () => {
       ok: true,
       value: { delivered: true },
     });
+    delivered.push(session.referenceNumber);
     await erpPage.waitForSelector(
       `[data-testid="session"][data-reference-number="${session.referenceNumber}"]`,
     );
@@ -304,6 +310,41 @@ describe('session hand-off to the demo ERP', () => {
     expect((await ksef().sessions.revoke(session.accessToken, session.referenceNumber)).ok).toBe(true);
   });
 
+  it('a locked vault opens the wallet window even with an approval; it unlocks and hands off without asking again', async () => {
+    await walletTab.evaluate(() =>
+      (window as unknown as { __port: chrome.runtime.Port }).__port.postMessage({
+        protocol: 'ksef-wallet',
+        v: 1,
+        id: 'state-00000002',
+        kind: 'wallet.state',
+        payload: { locked: true },
+      }),
+    );
+    await sleep(200);
+    await erpPage.bringToFront();
+    const opened = b.browser.waitForTarget((t) => t.url().startsWith(`${pwaOrigin}/#/handoff/`), {
+      timeout: 10_000,
+    });
+    await clickLogin(erpPage);
+    const walletTarget = await opened;
+    const wallet = await walletTarget.asPage();
+    // The target's URL, not the page's: the page may not have committed its first URL yet.
+    const handoffId = new URL(walletTarget.url()).hash.replace('#/handoff/', '');
+    // The approval stands: the window only unlocks, then mints.
+    expect(await walletCall(wallet, 'handoff.get', { handoffId })).toMatchObject({
+      ok: true,
+      value: { approval: { origin: demo.origin, nip: NIP, environment: ENV, grant: 'access-only' } },
+    });
+    const session = await mintSession();
+    expect(
+      await walletCall(wallet, 'handoff.complete', { handoffId, outcome: 'session', session }),
+    ).toMatchObject({ ok: true, value: { delivered: true } });
+    delivered.push(session.referenceNumber);
+    await erpPage.waitForSelector(
+      `[data-testid="session"][data-reference-number="${session.referenceNumber}"]`,
+    );
+  });
+
   it('keeps no token in chrome.storage or in the extension database', async () => {
     const dump = await dumpChromeStorage(worker);
     expect(dump.local).toEqual({});
@@ -327,8 +368,23 @@ describe('session hand-off to the demo ERP', () => {
   });
 
   it('revoking the approval ends the session in the page, hands the references to the wallet for KSeF, and the next click asks again', async () => {
-    // The reloaded page gets a session of its own first (silently: the approval still stands).
-    await walletTab.evaluate(() => ((window as unknown as { __pushes: unknown[] }).__pushes.length = 0));
+    // The reloaded page gets a session of its own first (silently: the approval still stands and
+    // the wallet is unlocked again).
+    await walletTab.evaluate(
+      (until) => {
+        const w = window as unknown as { __pushes: unknown[]; __port: chrome.runtime.Port };
+        w.__pushes.length = 0;
+        w.__port.postMessage({
+          protocol: 'ksef-wallet',
+          v: 1,
+          id: 'state-00000003',
+          kind: 'wallet.state',
+          payload: { locked: false, unlockedUntil: until },
+        });
+      },
+      Date.now() + 15 * 60_000,
+    );
+    await sleep(200);
     await erpPage.bringToFront();
     await clickLogin(erpPage);
     const mint = (await walletTab
@@ -361,7 +417,7 @@ describe('session hand-off to the demo ERP', () => {
     expect(revoked.ok).toBe(true);
     expect(revoked.value.sessions.map((s) => s.referenceNumber).sort()).toEqual(
       // Every session delivered under the approval; not the one that never reached a page.
-      [handed[0]!.referenceNumber, handed[1]!.referenceNumber, latest.referenceNumber].sort(),
+      [...delivered, latest.referenceNumber].sort(),
     );
     // The document that holds the latest session hears that it ended (earlier documents are gone).
     await erpPage.waitForFunction(
@@ -379,7 +435,7 @@ describe('session hand-off to the demo ERP', () => {
       await walletCall(walletTab, 'sessions.revoked', {
         referenceNumbers: revoked.value.sessions.map((s) => s.referenceNumber),
       }),
-    ).toMatchObject({ ok: true, value: { updated: 3 } });
+    ).toMatchObject({ ok: true, value: { updated: delivered.length + 1 } });
 
     // No approval any more: the next click opens a wallet window again; a refusal quiets the site.
     await erpPage.bringToFront();
@@ -387,8 +443,10 @@ describe('session hand-off to the demo ERP', () => {
       timeout: 10_000,
     });
     await clickLogin(erpPage);
-    const wallet = await (await opened).asPage();
-    const handoffId = new URL(wallet.url()).hash.replace('#/handoff/', '');
+    const walletTarget = await opened;
+    const wallet = await walletTarget.asPage();
+    // The target's URL, not the page's: the page may not have committed its first URL yet.
+    const handoffId = new URL(walletTarget.url()).hash.replace('#/handoff/', '');
     expect(await walletCall(wallet, 'handoff.get', { handoffId })).toMatchObject({
       ok: true,
       value: { approval: null },
