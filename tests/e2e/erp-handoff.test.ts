@@ -24,11 +24,10 @@ import { WALLET_PORT_NAME } from '../../shared/protocol/wallet-push.ts';
 import { launchBrowser, type TestBrowser, waitForExtensionWorker } from './harness/browser.ts';
 import { type ErpSite, startErpSite } from './harness/erp-site.ts';
 import {
-  ARMED_AFTER_MS,
   backgroundWorker,
+  clickLoginUntil,
   dumpChromeStorage,
   enableSiteFromPopup,
-  loginButtonCentre,
   pagesAt,
   readExtensionTable,
   sleep,
@@ -103,12 +102,16 @@ function walletCall(
   ) as never;
 }
 
-/** The armed button's click, as a user makes it (puppeteer mouse events are trusted). */
+/**
+ * The armed button's click, as a user makes it (puppeteer mouse events are trusted), repeated on a
+ * slow machine until the page hears back (status or error) or a wallet window opens.
+ */
 async function clickLogin(page: Page) {
-  await page.waitForSelector('[data-ksef-wallet="login-button"]');
-  await sleep(ARMED_AFTER_MS);
-  const { x, y } = await loginButtonCentre(page);
-  await page.mouse.click(x, y);
+  const heard = await page.$$eval('[data-testid="wallet-status"]', (els) => els[0]?.textContent ?? '');
+  await clickLoginUntil(page, async () => {
+    const now = await page.$$eval('[data-testid="wallet-status"]', (els) => els[0]?.textContent ?? '');
+    return now !== heard || (await pagesAt(b, `${pwaOrigin}/#/handoff/`)).length > 0;
+  });
 }
 
 const status = (page: Page) =>
@@ -458,8 +461,17 @@ describe('session hand-off to the demo ERP', () => {
       document.querySelector('[data-testid="wallet-status"]')?.textContent?.includes('refused'),
     );
 
-    await clickLogin(erpPage);
-    await sleep(800);
+    // The same text comes back ("refused"), so the click counts as heard once the background blocked it.
+    const blockedBefore = (await readExtensionTable(worker, 'activity')).filter(
+      (r) => r.event === 'blocked',
+    ).length;
+    await clickLoginUntil(
+      erpPage,
+      async () =>
+        (await readExtensionTable(worker, 'activity')).filter((r) => r.event === 'blocked').length >
+        blockedBefore,
+    );
+    await sleep(500);
     expect(await pagesAt(b, `${pwaOrigin}/#/handoff/`)).toEqual([]);
     expect(await erpPage.$eval('[data-testid="wallet-status"]', (el) => el.textContent)).toContain('refused');
     const events = (await readExtensionTable(worker, 'activity')).map((r) => r.event);

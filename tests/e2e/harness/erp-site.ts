@@ -37,6 +37,14 @@ const PROBE = `
       onSessionEnded: record('ended'),
       onError: record('error'),
     });
+  // Test hook: the page stops its attack (the element with id "attack" is an overlay to remove, or
+  // a wrapper whose style goes), for the positive control of each clickjacking test.
+  window.__stopAttack = () => {
+    const el = document.getElementById('attack');
+    if (!el) return;
+    if (el.dataset.kind === 'overlay') el.remove();
+    else el.removeAttribute('style');
+  };
   // Test hook for the "moved just before the click" case: the page slides the login element.
   window.__moveLogin = (px) => {
     const el = document.querySelector('ksef-wallet-login');

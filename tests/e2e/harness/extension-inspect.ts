@@ -100,3 +100,22 @@ export async function enableSiteFromPopup(b: TestBrowser, page: Page): Promise<v
   await popup.waitForSelector('[data-testid="site"][data-state="enabled"]');
   await popup.close();
 }
+
+/**
+ * A user's click on our armed button, for tests that expect it to act: a click before the button
+ * has been visible for 800 ms does nothing (by design), so on a slow machine the click is repeated
+ * until `acted()` — at most `tries` times. Tests that expect *nothing* click once instead.
+ */
+export async function clickLoginUntil(page: Page, acted: () => Promise<boolean>, tries = 3): Promise<void> {
+  await page.waitForSelector('[data-ksef-wallet="login-button"]');
+  for (let i = 0; i < tries; i++) {
+    await sleep(ARMED_AFTER_MS);
+    const { x, y } = await loginButtonCentre(page);
+    await page.mouse.click(x, y);
+    for (let waited = 0; waited < 1500; waited += 100) {
+      if (await acted()) return;
+      await sleep(100);
+    }
+  }
+  throw new Error(`the login button did not act after ${tries} clicks`);
+}
