@@ -10,7 +10,7 @@ import { expireHandoffs } from '../handoff/expire-handoffs.ts';
 import type { HandoffContext, HandoffPlatform } from '../handoff/handoff-context.ts';
 import { createHandoffHandlers, createSerialQueue } from '../handoff/handoff-handlers.ts';
 import { createWalletConnections } from '../handoff/wallet-connections.ts';
-import { osLocked, tabRemoved, windowClosed } from '../handoff/wallet-events.ts';
+import { osLocked, tabRemoved, walletGone, windowClosed } from '../handoff/wallet-events.ts';
 import { classifySender } from '../router/classify-sender.ts';
 import { createHandlers } from '../router/handlers.ts';
 import { route } from '../router/route.ts';
@@ -121,7 +121,8 @@ export default defineBackground({
         port.disconnect();
         return;
       }
-      wallets.attachPort(from.tabId, port, Date.now());
+      const walletTabId = from.tabId;
+      wallets.attachPort(walletTabId, port, Date.now());
       port.onMessage.addListener((message) => {
         void route(message, from, handlers).then((reply) => {
           try {
@@ -131,7 +132,10 @@ export default defineBackground({
           }
         });
       });
-      port.onDisconnect.addListener(() => wallets.detachPort(port, Date.now()));
+      port.onDisconnect.addListener(() => {
+        wallets.detachPort(port, Date.now());
+        void serial(() => walletGone(ctx, walletTabId));
+      });
     });
 
     // The OS screen lock locks the vault (SECURITY.md §3.8).

@@ -21,7 +21,7 @@ import {
   type HandoffContext,
   recordActivity,
 } from './handoff-context.ts';
-import { HANDOFF_TIMEOUTS, openWindowFor } from './request-handoff.ts';
+import { openWindowFor } from './request-handoff.ts';
 import { checkSessionForHandoff, SESSION_CAPS } from './session-policy.ts';
 
 type Complete = Payloads['handoff.complete'];
@@ -38,8 +38,7 @@ export async function completeHandoff(
   switch (payload.outcome) {
     case 'needs-user': {
       if (pending.stage === 'window') return ok({ delivered: false });
-      const row = { ...pending, expiresAt: now + HANDOFF_TIMEOUTS.WINDOW_MS };
-      if (!(await openWindowFor(ctx, row))) {
+      if (!(await openWindowFor(ctx, pending))) {
         await deliverFailure(ctx, pending, walletError('INTERNAL'));
         return ok({ delivered: false });
       }

@@ -139,9 +139,16 @@ export async function requestHandoff(
   return ok({ handoffId: pending.handoffId, stage: 'window' });
 }
 
-/** Opens the wallet window for a pending hand-off and records it; false when no window opened. */
+/**
+ * Opens the wallet window for a pending hand-off and records it (the user gets the full 5 minutes
+ * from now); false when no window opened.
+ */
 export async function openWindowFor(ctx: HandoffContext, pending: PendingHandoffRow): Promise<boolean> {
-  const row: PendingHandoffRow = { ...pending, stage: 'window' };
+  const row: PendingHandoffRow = {
+    ...pending,
+    stage: 'window',
+    expiresAt: ctx.platform.now() + HANDOFF_TIMEOUTS.WINDOW_MS,
+  };
   await ctx.db.pendingHandoffs.put(row);
   const windowId = await ctx.platform.openWalletWindow(walletUrl(ctx, pending.handoffId));
   if (windowId === null) {

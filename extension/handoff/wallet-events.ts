@@ -50,9 +50,16 @@ export async function windowClosed(ctx: HandoffContext, windowId: number): Promi
 /** A tab closed: its hand-offs end; if it was a wallet window asked to mint, a wallet window takes over. */
 export async function tabRemoved(ctx: HandoffContext, tabId: number): Promise<void> {
   ctx.wallets.tabRemoved(tabId, ctx.platform.now());
-  const pendings = await ctx.db.pendingHandoffs.toArray();
-  for (const p of pendings) {
+  for (const p of await ctx.db.pendingHandoffs.toArray())
     if (p.tabId === tabId) await endPending(ctx, p, 'document-gone');
-    else if (p.stage === 'wallet' && p.walletTabId === tabId) await openWindowFor(ctx, p);
-  }
+  await walletGone(ctx, tabId);
+}
+
+/**
+ * The wallet window asked to mint went away before answering (closed, or its Port closed: a lock
+ * reloads the wallet's pages). The user finishes in a wallet window instead of waiting for a timeout.
+ */
+export async function walletGone(ctx: HandoffContext, walletTabId: number): Promise<void> {
+  for (const p of await ctx.db.pendingHandoffs.toArray())
+    if (p.stage === 'wallet' && p.walletTabId === walletTabId) await openWindowFor(ctx, p);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expireHandoffs } from '../../../extension/handoff/expire-handoffs.ts';
-import { osLocked, tabRemoved, windowClosed } from '../../../extension/handoff/wallet-events.ts';
+import { osLocked, tabRemoved, walletGone, windowClosed } from '../../../extension/handoff/wallet-events.ts';
 import {
   accessToken,
   createBackground,
@@ -395,6 +395,26 @@ describe('later hand-offs: one click', () => {
       open: true,
     });
     expect(bg.sent.at(-1)!.message).toMatchObject({ kind: 'cs.progress', state: 'waiting-for-user' });
+  });
+
+  it('moves a silent request to a wallet window when the asked wallet goes away, with the full 5 minutes', async () => {
+    const bg = await setup();
+    await approveOnce(bg);
+    bg.connectWallet(50);
+    bg.clock.now += MINUTE;
+    const req = await bg.send('handoff.request', click, bg.contentScript(TAB));
+    expect(req).toMatchObject({ ok: true, value: { stage: 'wallet' } });
+    if (!req.ok) return;
+    bg.clock.now += 80_000; // 10 s before the silent request would time out
+    await walletGone(bg.ctx, 50);
+    expect(bg.windows.at(-1)).toMatchObject({
+      url: `${PWA_ORIGIN}/#/handoff/${req.value.handoffId}`,
+      open: true,
+    });
+    expect(await bg.db.pendingHandoffs.get(req.value.handoffId)).toMatchObject({
+      stage: 'window',
+      expiresAt: bg.clock.now + 5 * MINUTE,
+    });
   });
 
   it('treats the wallet as locked after the OS screen lock', async () => {
