@@ -157,7 +157,7 @@ describe('extension popup', () => {
     expect(await popup.$eval('[data-testid="lock-state"]', (el) => el.textContent)).toBe(
       'Portfel zablokowany',
     );
-    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-companies-offline-pl.png'), fullPage: true });
+    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-companies-offline-pl.png') });
     await popup.close();
   });
 
@@ -198,7 +198,7 @@ describe('extension popup', () => {
     const popup = await openPopup(b, page);
     await popup.waitForSelector('[data-testid="log-in"]:not([disabled])');
     await popup.select('[data-testid="company-choice"]', 'DEMO|9512345675');
-    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-site-login-pl.png'), fullPage: true });
+    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-site-login-pl.png') });
     const opened = b.browser.waitForTarget((t) => t.url().startsWith(`${inject('pwaOrigin')}/#/handoff/`), {
       timeout: 10_000,
     });
@@ -245,7 +245,7 @@ describe('extension popup in English', () => {
       expect(text).toContain('KSeF certificate “Certyfikat główny” — active');
       expect(text).toContain('expires in 12 days');
       expect(await popup.$eval('[data-testid="lock-state"]', (el) => el.textContent)).toBe('Wallet locked');
-      await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-companies-en.png'), fullPage: true });
+      await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-companies-en.png') });
     } finally {
       await en.close();
     }
