@@ -34,6 +34,8 @@ export type BenchResults = {
         readonly importMs: number;
       };
       readonly openAndListMs: Summary;
+      /** Of which: starting the key worker and its first answer (status). */
+      readonly openStatusMs?: Summary;
       readonly listAgainMs: Summary;
     };
     readonly crypto?: {
@@ -59,9 +61,13 @@ const ms = (x: number | null | undefined) => (x == null ? '—' : `${Math.round(
 const medP95 = (s: Summary | null | undefined) => (s ? `${ms(s.median)} (p95 ${ms(s.p95)})` : '—');
 const times = (x: number | null) => (x === null ? '—' : `${x.toFixed(2)}×`);
 
+/** `300 ms`, `2.17×`, `0` — a unit word gets a space, a sign does not, no unit nothing. */
+const withUnit = (x: number, unit: string) =>
+  unit === '' ? `${x}` : unit === '×' ? `${x}×` : `${x} ${unit}`;
+
 function figure(t: Target): string {
   if (t.value === null) return 'not measured';
-  return `${t.value} ${t.unit}${t.statistic ? ` (${t.statistic})` : ''}`;
+  return `${withUnit(t.value, t.unit)}${t.statistic ? ` (${t.statistic})` : ''}`;
 }
 
 /** The limit a login cell is held to (issue 10), shown in every row of the login table. */
@@ -78,7 +84,7 @@ export function renderTargets(targets: readonly Target[]): string[] {
     '| --- | --- | --- | --- |',
     ...targets.map(
       (t) =>
-        `| ${t.name} | ${figure(t)} | ${t.compare === '<=' ? '≤' : '≥'} ${t.limit} ${t.unit} | ${
+        `| ${t.name} | ${figure(t)} | ${t.compare === '<=' ? '≤' : '≥'} ${withUnit(t.limit, t.unit)} | ${
           t.met ? 'met' : t.value === null ? '**not measured**' : '**missed**'
         } |`,
     ),
@@ -126,6 +132,11 @@ export function renderVault(v: NonNullable<BenchResults['sections']['vault']>): 
         ]
       : []),
     `| open and list (start the key worker, status, companies, tokens, certificates) | ${ms(v.openAndListMs.median)} | ${ms(v.openAndListMs.p95)} |`,
+    ...(v.openStatusMs
+      ? [
+          `| … of which: key worker start and status | ${ms(v.openStatusMs.median)} | ${ms(v.openStatusMs.p95)} |`,
+        ]
+      : []),
     `| list again (key worker running) | ${ms(v.listAgainMs.median)} | ${ms(v.listAgainMs.p95)} |`,
   ];
 }

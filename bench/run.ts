@@ -53,6 +53,17 @@ function selectedSections(): Section[] {
 
 const log = (line: string) => console.log(`· ${line}`);
 
+/** A build's output only when it fails (WXT's progress spinner would garble the report). */
+function build(args: string[], env: NodeJS.ProcessEnv): void {
+  try {
+    execFileSync('npx', args, { cwd: root, env, stdio: 'pipe' });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: Buffer; stderr?: Buffer };
+    console.error(`${stdout ?? ''}${stderr ?? ''}`);
+    throw new Error(`bench: \`npx ${args.join(' ')}\` failed`);
+  }
+}
+
 async function main() {
   const started = Date.now();
   const runs = positiveInt('BENCH_RUNS', 9);
@@ -78,12 +89,8 @@ async function main() {
         WALLET_PWA_OUT: join(out, 'pwa'),
         WALLET_EXTENSION_OUT: join(out, 'ext'),
       };
-      execFileSync('npx', ['vite', 'build', '--config', 'pwa/vite.config.ts', '--logLevel', 'error'], {
-        cwd: root,
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      execFileSync('npx', ['wxt', 'build'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+      build(['vite', 'build', '--config', 'pwa/vite.config.ts', '--logLevel', 'error'], env);
+      build(['wxt', 'build'], env);
       const sizes = measureSizes(join(out, 'pwa'), join(out, 'ext/chrome-mv3'));
       log('size: first load of the PWA in Chromium');
       const observed = await observeFirstLoad(join(out, 'pwa'));

@@ -82,6 +82,8 @@ describe('the Performance section', () => {
         value: 223.4,
         statistic: 'median',
       }),
+      checkTarget({ id: 'login-b', name: 'speed-up', unit: '×', compare: '>=', limit: 2, value: 2.171 }),
+      checkTarget({ id: 'login-c', name: '429 answers', unit: '', compare: '<=', limit: 0, value: 0 }),
       checkTarget({ id: 'handoff', name: 'hand-off', unit: 'ms', compare: '<=', limit: 500, value: null }),
       checkTarget({ id: 'size-b', name: 'size B', unit: 'KiB', compare: '<=', limit: 8, value: 9.2 }),
     ],
@@ -120,7 +122,9 @@ describe('the Performance section', () => {
   it('renders the summary line, each target with its state, and the sections that ran', () => {
     const md = renderPerformance(results);
     expect(md).toMatch(/^## Performance\n/);
-    expect(md).toContain('**bench: 1 of 3 targets met**');
+    expect(md).toContain('**bench: 3 of 5 targets met**');
+    expect(md).toContain('| speed-up | 2.17× | ≥ 2× | met |');
+    expect(md).toContain('| 429 answers | 0 | ≤ 0 | met |');
     expect(md).toContain('| login A | 223.4 ms (median) | ≤ 260 ms | met |');
     expect(md).toContain('| hand-off | not measured | ≤ 500 ms | **not measured** |');
     expect(md).toContain('| size B | 9.2 KiB | ≤ 8 KiB | **missed** |');
