@@ -63,7 +63,9 @@ const { startDemoErp } = (await import(resolve(root, 'sandbox/demo-erp/server.ts
 };
 const demoErp = await startDemoErp({ port: demoErpPort, ksefBaseUrl: sandboxUrl });
 closers.push(() => demoErp.close());
-lines.push(`  Demo ERP:       ${demoErp.origin}/?environment=custom:sandbox  (enable it in the extension's popup)`);
+lines.push(
+  `  Demo ERP:       ${demoErp.origin}/?environment=custom:sandbox  (enable it in the extension's popup)`,
+);
 
 const pwa = await startStaticServer({ root: resolve(root, 'dist/pwa'), port: pwaPort });
 closers.push(() => pwa.close());
