@@ -79,11 +79,16 @@ async function mintSession() {
 }
 
 /** One message from a wallet-origin page to the extension (docs/wallet-extension-protocol.md). */
-function walletCall(
+async function walletCall(
   page: Page,
   kind: string,
   payload: unknown,
 ): Promise<{ ok: boolean; value?: never; error?: { code: string } }> {
+  // A freshly opened wallet window may not have committed its document yet (slow, loaded CI
+  // machines): chrome.runtime appears on the wallet's origin only once it has.
+  await page.waitForFunction(() => typeof chrome !== 'undefined' && !!chrome.runtime?.sendMessage, {
+    timeout: 10_000,
+  });
   return page.evaluate(
     (extId, msg) =>
       new Promise((done) =>
