@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { fail, ok, type Result, type WalletError } from '../result.ts';
 import { ENVELOPE_LIMITS, PROTOCOL, PROTOCOL_VERSION } from './constants.ts';
+import { issueDetail } from './issue-detail.ts';
 import { type Envelope, type MessageKind, PAYLOAD_SCHEMAS, type Payloads, type Replies } from './messages.ts';
 
 const MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -28,11 +29,11 @@ export function parseEnvelope(raw: unknown): Result<Envelope> {
     return fail('BAD_MESSAGE', { detail: 'too large' });
   }
   const outer = v.safeParse(OuterSchema, raw);
-  if (!outer.success) return fail('BAD_MESSAGE', { detail: outer.issues[0]?.message ?? 'envelope' });
+  if (!outer.success) return fail('BAD_MESSAGE', { detail: issueDetail(outer.issues, 'envelope') });
   const kind = outer.output.kind;
   const payload = v.safeParse(PAYLOAD_SCHEMAS[kind], outer.output.payload);
   if (!payload.success)
-    return fail('BAD_MESSAGE', { detail: `${kind}: ${payload.issues[0]?.message ?? 'payload'}` });
+    return fail('BAD_MESSAGE', { detail: `${kind}: ${issueDetail(payload.issues, 'payload')}` });
   return ok({ ...outer.output, kind, payload: payload.output } as Envelope);
 }
 

@@ -15,6 +15,7 @@ import {
   HandoffIdSchema,
   NipSchema,
 } from './handoff-fields.ts';
+import { issueDetail } from './issue-detail.ts';
 
 /** The Port name; a Port with another name is disconnected at once. */
 export const WALLET_PORT_NAME = 'ksef-wallet/v1';
@@ -70,10 +71,10 @@ export function makePush<K extends PushKind>(push: K, payload: PushPayloads[K], 
 /** For the wallet: a push from the background, strictly validated (unknown keys refused). */
 export function parsePush(raw: unknown): Result<Push> {
   const outer = v.safeParse(PushOuterSchema, raw);
-  if (!outer.success) return fail('BAD_MESSAGE', { detail: outer.issues[0]?.message ?? 'push' });
+  if (!outer.success) return fail('BAD_MESSAGE', { detail: issueDetail(outer.issues, 'push') });
   const kind = outer.output.push;
   const payload = v.safeParse(PUSH_SCHEMAS[kind], outer.output.payload);
   if (!payload.success)
-    return fail('BAD_MESSAGE', { detail: `${kind}: ${payload.issues[0]?.message ?? 'payload'}` });
+    return fail('BAD_MESSAGE', { detail: `${kind}: ${issueDetail(payload.issues, 'payload')}` });
   return ok({ ...outer.output, push: kind, payload: payload.output } as Push);
 }
