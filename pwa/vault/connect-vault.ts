@@ -8,7 +8,8 @@
 import type { LockReason } from '../../shared/domain/lock-policy.ts';
 import { isLockReason } from '../../shared/domain/lock-policy.ts';
 import keyWorkerUrl from './key-worker.ts?worker&url';
-import { RPC } from './rpc-contract.ts';
+import { closingLockName, RPC } from './rpc-contract.ts';
+import type { RpcPort } from './rpc-server.ts';
 import { createVaultClient, type VaultClient, type VaultClientOptions } from './vault-client.ts';
 
 type TrustedTypePolicyFactory = {
@@ -36,26 +37,67 @@ function trustedKeyWorkerUrl(): string {
   return policy.createScriptURL(keyWorkerUrl);
 }
 
-export function connectVault(options: VaultClientOptions & { readonly name?: string } = {}): VaultClient {
-  const worker = new SharedWorker(trustedKeyWorkerUrl(), {
-    type: 'module',
-    name: options.name ?? KEY_WORKER_NAME,
+/** Resolves once no key worker of this name is closing (see key-worker.ts `holdClosingLock`). */
+function noWorkerClosing(name: string): Promise<void> {
+  const locks = (globalThis.navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return Promise.resolve();
+  return locks.request(closingLockName(name), () => undefined).then(() => undefined);
+}
+
+/**
+ * A port that queues messages until the real one exists, so callers can use the client at once
+ * while the connection waits for a closing worker to be gone.
+ */
+function deferredPort(real: Promise<MessagePort>): RpcPort & { close(): void } {
+  let port: MessagePort | undefined;
+  let closed = false;
+  const queue: unknown[] = [];
+  const listeners: ((e: { data: unknown }) => void)[] = [];
+  void real.then((p) => {
+    if (closed) return p.close();
+    port = p;
+    for (const l of listeners) p.addEventListener('message', l);
+    p.start();
+    for (const m of queue.splice(0)) p.postMessage(m);
   });
+  return {
+    postMessage: (m) => {
+      if (port) port.postMessage(m);
+      else queue.push(m);
+    },
+    addEventListener: (_type, l) => {
+      listeners.push(l);
+      port?.addEventListener('message', l);
+    },
+    start: () => port?.start(),
+    close: () => {
+      closed = true;
+      port?.close();
+    },
+  };
+}
+
+/**
+ * Connects this page to the shared key worker. After a `locked` event the page must reload (the
+ * PWA does): a document that saw its worker close cannot start the same worker again in Chromium,
+ * and a reload is the wipe anyway.
+ */
+export function connectVault(options: VaultClientOptions & { readonly name?: string } = {}): VaultClient {
+  const name = options.name ?? KEY_WORKER_NAME;
+  const port = deferredPort(
+    noWorkerClosing(name).then(() => new SharedWorker(trustedKeyWorkerUrl(), { type: 'module', name }).port),
+  );
   let announced = false;
   const onLocked = (reason: LockReason) => {
     if (announced) return;
     announced = true;
     options.onLocked?.(reason);
   };
-  const client = createVaultClient(worker.port, { ...options, onLocked });
+  const client = createVaultClient(port, { ...options, onLocked });
   const channel = new BroadcastChannel(RPC.BROADCAST_CHANNEL);
   channel.addEventListener('message', (e: MessageEvent) => {
     const data = e.data as { type?: unknown; reason?: unknown; name?: unknown };
-    if (
-      data?.type === 'locked' &&
-      isLockReason(data.reason) &&
-      data.name === (options.name ?? KEY_WORKER_NAME)
-    ) {
+    if (data?.type === 'locked' && isLockReason(data.reason) && data.name === name) {
       onLocked(data.reason);
     }
   });

@@ -10,19 +10,40 @@
  * only wipe JS has. The next page to connect starts a new, locked worker. When the last page
  * closes, the browser ends the worker too, so a browser restart always starts locked.
  */
+
+import type { LockReason } from '../../shared/domain/lock-policy.ts';
 import { systemClock } from '../../shared/platform.ts';
-import { RPC } from './rpc-contract.ts';
+import { closingLockName, RPC } from './rpc-contract.ts';
 import { serveVault } from './rpc-server.ts';
 import { VAULT_DB_NAME } from './schema.ts';
+import type { Vault } from './vault-api.ts';
 import { VaultService } from './vault-service.ts';
 
 declare const self: SharedWorkerGlobalScope;
 
-/** The worker's name picks the database: the production vault, or an isolated test vault. */
+/**
+ * The worker's name picks the database: the production vault, or an isolated test vault
+ * (`ksef-wallet-vault:test-<id>`, optionally `~<n>` for a new worker on the same test database).
+ */
 function databaseName(workerName: string): string {
-  if (workerName === 'ksef-wallet-vault') return VAULT_DB_NAME;
-  if (/^ksef-wallet-vault:test-[a-z0-9-]{1,40}$/.test(workerName)) return workerName;
-  return VAULT_DB_NAME;
+  const test = /^(ksef-wallet-vault:test-[a-z0-9-]{1,40})(?:~\d{1,6})?$/.exec(workerName);
+  return test ? test[1]! : VAULT_DB_NAME;
+}
+
+/**
+ * Held from the moment this worker starts to lock until it is gone (the browser releases a dead
+ * context's locks). `connectVault` waits for it, so a page that reloads on `locked` never connects
+ * to this closing worker and hangs.
+ */
+function holdClosingLock(): Promise<void> {
+  const locks = (self.navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return Promise.resolve();
+  return new Promise((granted) => {
+    void locks.request(closingLockName(self.name), () => {
+      granted();
+      return new Promise<void>(() => {});
+    });
+  });
 }
 
 const service = new VaultService({
@@ -41,9 +62,22 @@ const service = new VaultService({
 const connections: { notify(e: Parameters<Parameters<typeof service.onEvent>[0]>[0]): void }[] = [];
 const channel = new BroadcastChannel(RPC.BROADCAST_CHANNEL);
 
+let closing: Promise<void> | undefined;
+let closingHeld = false;
+const startClosing = () => {
+  closing ??= holdClosingLock().then(() => {
+    closingHeld = true;
+  });
+  return closing;
+};
+
 service.onEvent((event) => {
-  for (const c of connections) c.notify(event);
-  if (event.type === 'locked') {
+  if (event.type !== 'locked') {
+    for (const c of connections) c.notify(event);
+    return;
+  }
+  const finish = () => {
+    for (const c of connections) c.notify(event);
     channel.postMessage({ type: 'locked', reason: event.reason, name: self.name });
     // Let the messages leave, then end this context and everything it held.
     self.setTimeout(() => {
@@ -51,11 +85,31 @@ service.onEvent((event) => {
       channel.close();
       self.close();
     }, 50);
-  }
+  };
+  if (closingHeld) finish();
+  else void startClosing().then(finish);
+});
+
+/**
+ * What the pages call: the service, except that an explicit lock first takes the closing lock, so
+ * that the `locked` event reaches the page before the reply to `lock` does, and a page that
+ * reloads on it waits for this worker to be gone.
+ */
+const vault: Vault = new Proxy(service, {
+  get(target, prop, receiver) {
+    if (prop === 'lock') {
+      return async (reason: LockReason) => {
+        if ((await target.status()).state === 'unlocked') await startClosing();
+        return target.lock(reason);
+      };
+    }
+    const value = Reflect.get(target, prop, receiver);
+    return typeof value === 'function' ? value.bind(target) : value;
+  },
 });
 
 self.addEventListener('connect', (e: MessageEvent) => {
   const port = e.ports[0];
   if (!port) return;
-  connections.push(serveVault(port, service));
+  connections.push(serveVault(port, vault));
 });

@@ -22,6 +22,9 @@ export const RPC = Object.freeze({
   BROADCAST_CHANNEL: 'ksef-wallet-vault',
 });
 
+/** Web Lock held by a key worker from the start of its lock until it is gone. */
+export const closingLockName = (workerName: string) => `ksef-wallet-key-worker-closing/${workerName}`;
+
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const passphrase = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));

@@ -171,11 +171,10 @@ export function createVaultClient(
     if (s.state === 'unlocked') locked = false;
     return s;
   };
-  return Object.assign(client as unknown as Vault, {
-    get locked() {
-      return locked;
-    },
-    close() {
+  // defineProperty, not Object.assign: assign would copy the getter's current value, not the getter.
+  Object.defineProperty(client, 'locked', { get: () => locked, enumerable: true });
+  Object.defineProperty(client, 'close', {
+    value: () => {
       for (const w of waiting.values()) {
         clearTimeout(w.timer);
         w.reject(new VaultUnavailableError('closed'));
@@ -184,6 +183,7 @@ export function createVaultClient(
       port.close?.();
     },
   });
+  return client as unknown as VaultClient;
 }
 
 // Every method name once, so the facade is complete at compile time (a missing key is a type error).
