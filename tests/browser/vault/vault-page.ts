@@ -7,13 +7,24 @@ import { connectVault } from '../../../pwa/vault/connect-vault.ts';
 import { openVersion1Database } from '../../../pwa/vault/schema.ts';
 import type { Vault } from '../../../pwa/vault/vault-api.ts';
 import type { VaultClient } from '../../../pwa/vault/vault-client.ts';
-import { rawStore, VAULT_CASES, type VaultHarness } from './vault-suite.ts';
+import { issueFor, rawStore, VAULT_CASES, type VaultHarness } from './vault-suite.ts';
 
 type Outcome = { ok: boolean; error?: string; ms: number };
 
 const events: unknown[] = [];
 let client: VaultClient | undefined;
 let currentName = 'ksef-wallet-vault:test-default';
+
+/** puppeteer passes JSON: bytes travel as `{__bytes: [...]}` and become a Uint8Array here. */
+function reviveBytes(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(reviveBytes);
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    if (Array.isArray(o.__bytes)) return new Uint8Array(o.__bytes as number[]);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, reviveBytes(v)]));
+  }
+  return x;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -93,11 +104,11 @@ const api = {
     connect(name);
     return true;
   },
-  /** One vault call from the test, through the facade. */
+  /** One vault call from the test, through the facade (`{__bytes: number[]}` stands for bytes). */
   async call(method: keyof Vault, arg?: unknown): Promise<unknown> {
     if (!client || client.locked) connect(currentName);
     const fn = (client as unknown as Record<string, (a?: unknown) => Promise<unknown>>)[method];
-    return fn!(arg);
+    return fn!(reviveBytes(arg));
   },
   /** Starts a call without waiting for it (the test then kills the page mid-step). */
   fire(method: keyof Vault, arg?: unknown): boolean {
@@ -105,6 +116,8 @@ const api = {
     return true;
   },
   events: () => events.slice(),
+  /** A certificate "issued by KSeF" for an enrolled public key (a throwaway CA signs it). */
+  issue: async (spki: number[]) => Array.from(await issueFor(crypto.subtle, new Uint8Array(spki))),
   /** Writes a database exactly as schema version 1 did (for the migration test). */
   async writeVersion1(name: string, tables: Record<string, Record<string, unknown>[]>): Promise<number> {
     const db = openVersion1Database({ name });
