@@ -15,6 +15,10 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
   },
+  // The vault's key worker (pwa/vault/key-worker.ts) loads the passphrase estimator's dictionaries
+  // lazily; only ES-module workers can be code-split (an IIFE worker inlines them into one 3 MB file,
+  // over the service worker's precache limit). connectVault starts it with { type: 'module' }.
+  worker: { format: 'es' },
   plugins: [
     preact(),
     VitePWA({
