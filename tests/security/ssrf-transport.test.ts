@@ -191,7 +191,7 @@ describe('custom environment URLs (T6)', () => {
           u.pathname !== '/v2' ||
           u.username !== '' ||
           u.search !== '';
-        await bg.environments.removeCustom(r.value.id);
+        await bg.environments.removeCustom(r.value.id as `custom:${string}`);
       } else {
         expect(r.error.code).toBe('BAD_PARAMS');
       }
