@@ -1,8 +1,10 @@
 /**
  * The left-hand companies list: one entry per company with its NIP, environment and a status
- * badge (status is clear metadata, readable while the vault is locked and offline).
+ * badge (status is clear metadata, readable while the vault is locked and offline), and "Dodaj
+ * firmę" (which needs the vault unlocked).
  */
 import type { EnvironmentId } from '../../../shared/ksef/transport-types.ts';
+import type { EnvironmentInfo } from '../../../shared/protocol/messages.ts';
 import { formatRoute } from '../../app/route.ts';
 import type { AppStringKey, Translate } from '../../app/strings.ts';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
@@ -17,24 +19,33 @@ export type CompanyListItem = {
   readonly status: CompanyStatus;
 };
 
-const STATUS: Record<CompanyStatus, { key: AppStringKey; tone: BadgeTone }> = {
-  session: { key: 'statusSession', tone: 'ok' },
-  ready: { key: 'statusReady', tone: 'info' },
-  'no-credential': { key: 'statusNoCredential', tone: 'muted' },
-  attention: { key: 'statusAttention', tone: 'warn' },
-};
+export const COMPANY_STATUS: Readonly<Record<CompanyStatus, { key: AppStringKey; tone: BadgeTone }>> =
+  Object.freeze({
+    session: { key: 'statusSession', tone: 'ok' },
+    ready: { key: 'statusReady', tone: 'info' },
+    'no-credential': { key: 'statusNoCredential', tone: 'muted' },
+    attention: { key: 'statusAttention', tone: 'warn' },
+  });
 
-export function environmentLabel(env: EnvironmentId, t: Translate): string {
+export function environmentLabel(
+  env: EnvironmentId,
+  t: Translate,
+  environments: readonly EnvironmentInfo[] = [],
+): string {
   if (env === 'TEST') return t('envTEST');
   if (env === 'DEMO') return t('envDEMO');
   if (env === 'PRD') return t('envPRD');
-  return t('envSandbox');
+  const custom = environments.find((e) => e.id === env);
+  return custom ? t('envCustom', { label: custom.label }) : t('envSandbox');
 }
 
 export function CompaniesPanel(props: {
   companies: readonly CompanyListItem[];
   selectedId: string | null;
-  vaultAvailable: boolean;
+  environments?: readonly EnvironmentInfo[];
+  /** Why "Add company" cannot be used now (locked, no vault), or null. */
+  addBlockedBy?: string | null;
+  onAdd?: () => void;
   t: Translate;
 }) {
   const { companies, t } = props;
@@ -44,17 +55,19 @@ export function CompaniesPanel(props: {
       {companies.length === 0 ? <p class="muted">{t('companiesEmpty')}</p> : null}
       <ul class="companies__list">
         {companies.map((c) => {
-          const s = STATUS[c.status];
+          const s = COMPANY_STATUS[c.status];
           return (
             <li key={c.id}>
               <a
                 href={formatRoute({ screen: 'company', companyId: c.id, tab: 'general' })}
                 aria-current={c.id === props.selectedId ? 'page' : undefined}
                 class="companies__item"
+                data-testid="company-link"
+                data-nip={c.nip}
               >
                 <span class="companies__name">{c.name}</span>
                 <span class="companies__meta">
-                  {t('nip')} {c.nip} · {environmentLabel(c.environment, t)}
+                  {t('nip')} {c.nip} · {environmentLabel(c.environment, t, props.environments)}
                 </span>
                 <Badge tone={s.tone}>{t(s.key)}</Badge>
               </a>
@@ -62,7 +75,24 @@ export function CompaniesPanel(props: {
           );
         })}
       </ul>
-      {props.vaultAvailable ? null : <p class="muted small">{t('vaultPending')}</p>}
+      {props.onAdd ? (
+        <p class="companies__add">
+          <button
+            type="button"
+            class="button button--primary"
+            disabled={props.addBlockedBy !== null && props.addBlockedBy !== undefined}
+            aria-describedby={props.addBlockedBy ? 'companies-add-blocked' : undefined}
+            onClick={props.onAdd}
+          >
+            {t('addCompany')}
+          </button>
+          {props.addBlockedBy ? (
+            <span id="companies-add-blocked" class="field__hint companies__add-hint">
+              {props.addBlockedBy}
+            </span>
+          ) : null}
+        </p>
+      ) : null}
     </nav>
   );
 }

@@ -1,21 +1,32 @@
 /**
- * One company: the five tabs (General, Certificates, Tokens, Sessions, Activity) with every
- * action under its KSeF label. Actions are enabled only when they can run: online, with the
- * extension, and with the vault and KSeF client connected (`actionsBlockedBy` names what is
- * missing, and the screen says it next to the buttons).
+ * One company: its header (name, NIP, environment, status, edit and remove) and the five tabs —
+ * General, Certificates, Tokens, Sessions, Activity — with every action under its KSeF label.
+ * Actions are enabled only when they can run: KSeF actions need the network, the extension and an
+ * unlocked vault; vault actions need it unlocked. `actionsBlockedBy` names what is missing, and the
+ * screen says it next to the buttons.
  */
-import { useState } from 'preact/hooks';
 import type { Locale } from '../../../shared/i18n/translate.ts';
+import type { EnvironmentInfo } from '../../../shared/protocol/messages.ts';
 import { COMPANY_TABS, type CompanyTab, formatRoute } from '../../app/route.ts';
 import type { AppStringKey, Translate } from '../../app/strings.ts';
-import { TextField } from '../../ui/field.tsx';
+import type { Wallet } from '../../app/wallet.ts';
+import { Badge } from '../../ui/badge.tsx';
 import { TabPanel, Tabs } from '../../ui/tabs.tsx';
-import { environmentLabel } from '../companies/companies-panel.tsx';
-import { SignedFilePicker } from '../signed-request/signed-file-picker.tsx';
-import { TokenSunsetNotice } from '../token-sunset/token-sunset-notice.tsx';
-import { TOKEN_SUNSET_POLICY } from '../token-sunset/token-sunset-policy.ts';
-import { PermissionsDialog, type TokenPermission } from '../tokens/permissions-dialog.tsx';
-import { allowsTestCertificate, type CompanyView } from './company-view.ts';
+import type {
+  ActivityView,
+  CertificateView,
+  PendingView,
+  SessionView,
+  TokenView,
+} from '../../vault/vault-api.ts';
+import { COMPANY_STATUS, environmentLabel } from '../companies/companies-panel.tsx';
+import { ActivityTab } from './activity-tab.tsx';
+import { CertificatesTab } from './certificates-tab.tsx';
+import type { CompanyView } from './company-view.ts';
+import { GeneralTab } from './general-tab.tsx';
+import { migrationProgress } from './migration-progress.ts';
+import { SessionsTab } from './sessions-tab.tsx';
+import { TokensTab } from './tokens-tab.tsx';
 
 const TAB_LABEL: Readonly<Record<CompanyTab, AppStringKey>> = Object.freeze({
   general: 'tabGeneral',
@@ -25,49 +36,84 @@ const TAB_LABEL: Readonly<Record<CompanyTab, AppStringKey>> = Object.freeze({
   activity: 'tabActivity',
 });
 
-export type ActionsBlockedBy = 'offline' | 'extension' | 'not-connected' | null;
+export type ActionsBlockedBy = 'offline' | 'extension' | 'locked' | 'not-connected' | null;
 
 const BLOCKED_TEXT: Readonly<Record<Exclude<ActionsBlockedBy, null>, AppStringKey>> = Object.freeze({
   offline: 'needsKsefOffline',
   extension: 'needsExtension',
-  'not-connected': 'vaultPending',
+  locked: 'needsUnlock',
+  'not-connected': 'needsVault',
 });
 
-function Action(props: { label: string; blocked: string | null; onClick?: () => void; primary?: boolean }) {
-  return (
-    <button
-      type="button"
-      class={props.primary ? 'button button--primary' : 'button'}
-      disabled={props.blocked !== null || !props.onClick}
-      onClick={props.onClick}
-    >
-      {props.label}
-    </button>
-  );
-}
+/** The company's rows of the vault's lists. */
+export type CompanyLists = {
+  readonly certificates: readonly CertificateView[];
+  readonly tokens: readonly TokenView[];
+  readonly sessions: readonly SessionView[];
+  readonly pending: readonly PendingView[];
+  readonly activity: readonly ActivityView[];
+};
+
+const NO_LISTS: CompanyLists = { certificates: [], tokens: [], sessions: [], pending: [], activity: [] };
 
 export function CompanyScreen(props: {
   company: CompanyView;
+  lists?: CompanyLists;
+  wallet?: Wallet | null;
+  environments?: readonly EnvironmentInfo[];
   tab: CompanyTab;
   onTab(tab: CompanyTab): void;
   actionsBlockedBy: ActionsBlockedBy;
+  /** Vault-only actions (default, rename) need the vault unlocked, not the network. */
+  vaultBlockedBy?: Extract<ActionsBlockedBy, 'locked' | 'not-connected'> | null;
+  onEdit?: () => void;
+  onRemove?: () => void;
   nowMs: number;
   locale: Locale;
   t: Translate;
 }) {
-  const { company, t, tab } = props;
+  const { company, t, tab, locale } = props;
+  const lists = props.lists ?? NO_LISTS;
+  const wallet = props.wallet ?? null;
   const blocked = props.actionsBlockedBy ? t(BLOCKED_TEXT[props.actionsBlockedBy]) : null;
-  const [permissionsOpen, setPermissionsOpen] = useState(false);
-  const [permissions, setPermissions] = useState<ReadonlySet<TokenPermission>>(new Set());
+  const vaultBlockedBy =
+    props.vaultBlockedBy === undefined ? (wallet ? null : 'not-connected') : props.vaultBlockedBy;
+  const vaultBlocked = vaultBlockedBy ? t(BLOCKED_TEXT[vaultBlockedBy]) : null;
   const idPrefix = `company-${company.id}`;
+  const status = COMPANY_STATUS[company.status];
+  const migration = migrationProgress(lists);
   return (
-    <section aria-labelledby="company-heading" data-testid="company">
-      <h2 id="company-heading">{company.name}</h2>
-      <p class="muted">
-        {t('nip')} {company.nip} · {environmentLabel(company.environment, t)}
-      </p>
+    <section aria-labelledby="company-heading" data-testid="company" data-company={company.id}>
+      <header class="company-header">
+        <div>
+          <h2 id="company-heading">{company.name}</h2>
+          <p class="muted">
+            {t('nip')} {company.nip} · {environmentLabel(company.environment, t, props.environments)} ·{' '}
+            <Badge tone={status.tone}>{t(status.key)}</Badge>
+          </p>
+        </div>
+        {props.onEdit || props.onRemove ? (
+          <div class="actions">
+            {props.onEdit ? (
+              <button type="button" class="button" disabled={vaultBlocked !== null} onClick={props.onEdit}>
+                {t('editCompany')}
+              </button>
+            ) : null}
+            {props.onRemove ? (
+              <button
+                type="button"
+                class="button button--danger"
+                disabled={vaultBlocked !== null}
+                onClick={props.onRemove}
+              >
+                {t('removeCompany')}
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </header>
       {blocked ? (
-        <p class="notice notice--info" data-testid="actions-blocked">
+        <p class="notice notice--info" data-testid="actions-blocked" data-reason={props.actionsBlockedBy}>
           {blocked}
         </p>
       ) : null}
@@ -84,161 +130,66 @@ export function CompanyScreen(props: {
       />
       <TabPanel idPrefix={idPrefix} selected={tab}>
         {tab === 'general' ? (
-          <div class="stack">
-            {company.reliesOnKsefToken ? (
-              <TokenSunsetNotice
-                nowMs={props.nowMs}
-                policy={TOKEN_SUNSET_POLICY}
-                locale={props.locale}
-                t={t}
-              />
-            ) : null}
-            <h3>{t('signedRequestTitle')}</h3>
-            <p class="actions">
-              <Action label={t('downloadAuthRequest')} blocked={blocked} primary />
-              {allowsTestCertificate(company.environment) ? (
-                <Action label={t('signWithTestCertificate')} blocked={blocked} />
-              ) : null}
-            </p>
-            {allowsTestCertificate(company.environment) ? (
-              <p class="muted small">{t('testCertificateNote')}</p>
-            ) : null}
-            <SignedFilePicker expected={null} disabledReason={blocked} onSigned={() => {}} t={t} />
-            <h3>{t('authRequests')}</h3>
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('referenceNumber')}</th>
-                  <th scope="col">{t('statusLabel')}</th>
-                  <th scope="col">
-                    <span class="visually-hidden">{t('getStatus')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {company.authRequests.map((r) => (
-                  <tr key={r.referenceNumber}>
-                    <td>
-                      <code>{r.referenceNumber}</code>
-                    </td>
-                    <td>
-                      {r.statusCode} {r.statusDescription}
-                    </td>
-                    <td class="actions">
-                      <Action label={t('getStatus')} blocked={blocked} />
-                      <Action label={t('redeemAccessToken')} blocked={blocked ?? (r.redeemed ? '' : null)} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p class="actions">
-              <Action label={t('loginKsefCertificate')} blocked={blocked} />
-              <Action label={t('loginKsefToken')} blocked={blocked} />
-            </p>
-          </div>
+          <GeneralTab
+            key={company.id}
+            company={company}
+            wallet={wallet}
+            blocked={blocked}
+            migration={migration}
+            nowMs={props.nowMs}
+            locale={locale}
+            t={t}
+          />
         ) : null}
         {tab === 'certificates' ? (
-          <div class="stack">
-            <p class="actions">
-              <Action label={t('getPublicKeyCertificates')} blocked={blocked} />
-            </p>
-            <h3>{t('enrollmentTitle')}</h3>
-            <EnrollmentFields t={t} />
-            <p class="actions">
-              <Action label={t('certificateEnrollment')} blocked={blocked} primary />
-            </p>
-            <h3>{t('certificatesFromKsef')}</h3>
-            <p class="actions">
-              <Action label={t('getStatus')} blocked={blocked} />
-              <Action label={t('retrieve')} blocked={blocked} />
-              <Action label={t('loginKsefCertificate')} blocked={blocked} />
-            </p>
-          </div>
+          <CertificatesTab
+            key={company.id}
+            company={company}
+            certificates={lists.certificates}
+            pending={lists.pending}
+            wallet={wallet}
+            blocked={blocked}
+            vaultBlocked={vaultBlocked}
+            locale={locale}
+            t={t}
+          />
         ) : null}
         {tab === 'tokens' ? (
-          <div class="stack">
-            {company.reliesOnKsefToken ? (
-              <TokenSunsetNotice
-                nowMs={props.nowMs}
-                policy={TOKEN_SUNSET_POLICY}
-                locale={props.locale}
-                t={t}
-              />
-            ) : null}
-            <p class="actions">
-              <Action label={t('getTokens')} blocked={blocked} />
-              <button type="button" class="button" onClick={() => setPermissionsOpen(true)}>
-                {t('ksefPermissions')}
-                {permissions.size > 0 ? ` (${permissions.size})` : ''}
-              </button>
-              <Action label={t('generateKsefToken')} blocked={blocked} primary />
-            </p>
-            <p class="muted small">{t('tokenAdvice')}</p>
-            <PermissionsDialog
-              open={permissionsOpen}
-              selected={permissions}
-              onChange={setPermissions}
-              onClose={() => setPermissionsOpen(false)}
-              t={t}
-            />
-            <p class="actions">
-              <Action label={t('loginKsefToken')} blocked={blocked} />
-            </p>
-          </div>
+          <TokensTab
+            key={company.id}
+            company={company}
+            tokens={lists.tokens}
+            wallet={wallet}
+            blocked={blocked}
+            vaultBlocked={vaultBlocked}
+            migration={migration}
+            nowMs={props.nowMs}
+            locale={locale}
+            t={t}
+          />
         ) : null}
         {tab === 'sessions' ? (
-          <div class="stack">
-            <h3>{t('sessionsFromKsef')}</h3>
-            <p class="actions">
-              <Action label={t('refresh')} blocked={blocked} />
-            </p>
-          </div>
+          <SessionsTab
+            key={company.id}
+            company={company}
+            sessions={lists.sessions}
+            wallet={wallet}
+            blocked={blocked}
+            nowMs={props.nowMs}
+            locale={locale}
+            t={t}
+          />
         ) : null}
-        {tab === 'activity' ? <p>{t('activityEmpty')}</p> : null}
+        {tab === 'activity' ? (
+          <ActivityTab
+            activity={lists.activity}
+            wallet={wallet}
+            vaultBlocked={vaultBlocked}
+            locale={locale}
+            t={t}
+          />
+        ) : null}
       </TabPanel>
     </section>
-  );
-}
-
-/** Name, Type (Authentication / Offline), key type and "exclude from backup" of a new certificate. */
-function EnrollmentFields(props: { t: Translate }) {
-  const { t } = props;
-  const [name, setName] = useState('');
-  const [type, setType] = useState<'Authentication' | 'Offline'>('Authentication');
-  const [key, setKey] = useState<'EC' | 'RSA'>('EC');
-  const [exclude, setExclude] = useState(false);
-  return (
-    <div class="enrollment">
-      <TextField
-        label={t('certificateName')}
-        name="certificateName"
-        value={name}
-        onInput={setName}
-        maxLength={100}
-      />
-      <fieldset>
-        <legend>{t('certificateType')}</legend>
-        {(['Authentication', 'Offline'] as const).map((v) => (
-          <label key={v} class="choice">
-            <input type="radio" name="certificateType" checked={type === v} onChange={() => setType(v)} />{' '}
-            {t(v === 'Authentication' ? 'certificateTypeAuthentication' : 'certificateTypeOffline')}
-          </label>
-        ))}
-      </fieldset>
-      <fieldset>
-        <legend>{t('keyType')}</legend>
-        {(['EC', 'RSA'] as const).map((v) => (
-          <label key={v} class="choice">
-            <input type="radio" name="keyType" checked={key === v} onChange={() => setKey(v)} />{' '}
-            {t(v === 'EC' ? 'keyTypeEc' : 'keyTypeRsa')}
-          </label>
-        ))}
-      </fieldset>
-      <label class="choice">
-        <input type="checkbox" checked={exclude} onChange={(e) => setExclude(e.currentTarget.checked)} />{' '}
-        {t('excludeFromBackup')}
-      </label>
-    </div>
   );
 }

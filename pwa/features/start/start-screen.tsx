@@ -1,4 +1,9 @@
-/** The start screen: what needs attention across all companies, and the extension's state. */
+/**
+ * The start screen: what needs attention across all companies (certificates near `validTo`, refresh
+ * tokens, the token sunset), what was resumed after a crash or a closed tab, and the extension's
+ * state (with the install guide when it is missing).
+ */
+import type { ComponentChildren } from 'preact';
 import type { Locale } from '../../../shared/i18n/translate.ts';
 import type { Translate } from '../../app/strings.ts';
 import { AttentionSummary } from '../attention/attention-summary.tsx';
@@ -12,12 +17,15 @@ export function StartScreen(props: {
   recheckExtension(): void;
   locale: Locale;
   t: Translate;
+  /** Notices above the summary (what was resumed). */
+  children?: ComponentChildren;
 }) {
   const { t, locale } = props;
   return (
     <div class="stack" data-testid="start">
-      <ExtensionStatusSection status={props.extension} recheck={props.recheckExtension} t={t} />
+      {props.children}
       <AttentionSummary items={props.attention} t={t} locale={locale} />
+      <ExtensionStatusSection status={props.extension} recheck={props.recheckExtension} t={t} />
     </div>
   );
 }

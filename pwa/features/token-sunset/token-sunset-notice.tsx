@@ -3,8 +3,10 @@
  * that relies on a KSeF token; always says "under current rules" and names the source.
  */
 import type { Locale } from '../../../shared/i18n/translate.ts';
-import type { Translate } from '../../app/strings.ts';
+import { type CompanyTab, formatRoute } from '../../app/route.ts';
+import type { AppStringKey, Translate } from '../../app/strings.ts';
 import { Notice } from '../../ui/notice.tsx';
+import type { MigrationProgress } from '../company/migration-progress.ts';
 import type { TokenSunsetPolicy } from './token-sunset-policy.ts';
 import { tokenSunsetStatus } from './token-sunset-status.ts';
 
@@ -18,11 +20,23 @@ export function formatDay(isoDate: string, locale: Locale): string {
   }).format(new Date(`${isoDate}T12:00:00Z`));
 }
 
+/** The guided path: each step, whether it is done, and the tab where it happens. */
+const STEPS: readonly { key: AppStringKey; done: keyof MigrationProgress; tab: CompanyTab }[] = [
+  { key: 'moveStep1', done: 'signedIn', tab: 'general' },
+  { key: 'moveStep2', done: 'enrolled', tab: 'certificates' },
+  { key: 'moveStep3', done: 'retrieved', tab: 'certificates' },
+  { key: 'moveStep4', done: 'isDefault', tab: 'certificates' },
+  { key: 'moveStep5', done: 'tokensRevoked', tab: 'tokens' },
+];
+
 export function TokenSunsetNotice(props: {
   nowMs: number;
   policy: TokenSunsetPolicy;
   locale: Locale;
   t: Translate;
+  /** With a company: each step of the path links to its tab and says whether it is done. */
+  companyId?: string;
+  migration?: MigrationProgress;
 }) {
   const { t, locale, policy } = props;
   const s = tokenSunsetStatus(props.nowMs, policy);
@@ -41,14 +55,26 @@ export function TokenSunsetNotice(props: {
       </p>
       <p>{t('sunsetExplain', { date, nextDay: formatDay(s.nextDay, locale) })}</p>
       <p class="muted">{t('sunsetSource', { source: policy.source[locale] })}</p>
-      <details class="guide">
+      <details class="guide" open={props.migration !== undefined}>
         <summary>{t('moveToCertificate')}</summary>
-        <ol class="steps">
-          <li>{t('moveStep1')}</li>
-          <li>{t('moveStep2')}</li>
-          <li>{t('moveStep3')}</li>
-          <li>{t('moveStep4')}</li>
-          <li>{t('moveStep5')}</li>
+        <ol class="steps" data-testid="migration-steps">
+          {STEPS.map((step) => {
+            const done = props.migration?.[step.done] ?? false;
+            return (
+              <li key={step.key} data-done={done ? 'true' : 'false'}>
+                {props.companyId ? (
+                  <a href={formatRoute({ screen: 'company', companyId: props.companyId, tab: step.tab })}>
+                    {t(step.key)}
+                  </a>
+                ) : (
+                  t(step.key)
+                )}
+                {props.migration ? (
+                  <span class="muted"> — {t(done ? 'stepDoneMark' : 'stepToDo')}</span>
+                ) : null}
+              </li>
+            );
+          })}
         </ol>
       </details>
     </Notice>

@@ -18,15 +18,16 @@ export const TOKEN_PERMISSIONS = Object.freeze([
 ] as const);
 export type TokenPermission = (typeof TOKEN_PERMISSIONS)[number];
 
-const LABELS: Readonly<Record<TokenPermission, readonly [AppStringKey, AppStringKey]>> = Object.freeze({
-  InvoiceRead: ['permInvoiceRead', 'permInvoiceReadHelp'],
-  InvoiceWrite: ['permInvoiceWrite', 'permInvoiceWriteHelp'],
-  CredentialsRead: ['permCredentialsRead', 'permCredentialsReadHelp'],
-  CredentialsManage: ['permCredentialsManage', 'permCredentialsManageHelp'],
-  SubunitManage: ['permSubunitManage', 'permSubunitManageHelp'],
-  EnforcementOperations: ['permEnforcementOperations', 'permEnforcementOperationsHelp'],
-  Introspection: ['permIntrospection', 'permIntrospectionHelp'],
-});
+export const PERMISSION_LABELS: Readonly<Record<TokenPermission, readonly [AppStringKey, AppStringKey]>> =
+  Object.freeze({
+    InvoiceRead: ['permInvoiceRead', 'permInvoiceReadHelp'],
+    InvoiceWrite: ['permInvoiceWrite', 'permInvoiceWriteHelp'],
+    CredentialsRead: ['permCredentialsRead', 'permCredentialsReadHelp'],
+    CredentialsManage: ['permCredentialsManage', 'permCredentialsManageHelp'],
+    SubunitManage: ['permSubunitManage', 'permSubunitManageHelp'],
+    EnforcementOperations: ['permEnforcementOperations', 'permEnforcementOperationsHelp'],
+    Introspection: ['permIntrospection', 'permIntrospectionHelp'],
+  });
 
 export function PermissionsDialog(props: {
   open: boolean;
@@ -40,10 +41,11 @@ export function PermissionsDialog(props: {
   return (
     <Dialog open={props.open} title={t('ksefPermissions')} closeLabel={t('close')} onClose={props.onClose}>
       <p>{t('tokenAdvice')}</p>
+      <p class="muted small">{t('permissionsStartHint')}</p>
       <fieldset class="permissions">
         <legend>{t('ksefPermissions')}</legend>
         {TOKEN_PERMISSIONS.map((p) => {
-          const [label, help] = LABELS[p];
+          const [label, help] = PERMISSION_LABELS[p];
           const id = `${base}-${p}`;
           return (
             <div class="permissions__item" key={p}>

@@ -12,6 +12,7 @@ import { APP_STRINGS } from '../../../pwa/app/strings.ts';
 import { CompanyScreen } from '../../../pwa/features/company/company-screen.tsx';
 import type { CompanyView } from '../../../pwa/features/company/company-view.ts';
 import { Tabs } from '../../../pwa/ui/tabs.tsx';
+import type { CertificateView, PendingView } from '../../../pwa/vault/vault-api.ts';
 import { createTranslator, type Locale } from '../../../shared/i18n/translate.ts';
 
 const NOW = Date.parse('2026-11-25T09:00:00Z');
@@ -23,7 +24,7 @@ const COMPANY: CompanyView = {
   status: 'ready',
   reliesOnKsefToken: true,
   certificates: [],
-  authRequests: [],
+  counts: { certificates: 0, tokens: 0 },
 };
 
 let host: HTMLElement;
@@ -39,6 +40,36 @@ function mount(vnode: ComponentChild) {
   return host;
 }
 
+/** An enrollment submitted to KSeF and waiting for its certificate (the vault's clear row). */
+const ENROLLING: CertificateView = {
+  id: 'cert1',
+  companyId: 'c1',
+  name: 'Logowanie ERP KW-0123456789ab',
+  certificateType: 'Authentication',
+  algorithm: 'ECDSA-P256',
+  state: 'enrolling',
+  enrollmentReference: '20261125-EH-1111111111-2222222222-33',
+  publicKeySpki: new Uint8Array(0),
+  excludeFromBackup: 0,
+  isDefault: 0,
+  createdAt: NOW,
+  updatedAt: NOW,
+  hasPrivateKey: true,
+  hasCertificate: false,
+};
+const PENDING: PendingView = {
+  id: 'p1',
+  kind: 'enrollment',
+  stage: 'submitted',
+  companyId: 'c1',
+  nonce: '0123456789ab',
+  certificateId: 'cert1',
+  referenceNumber: '20261125-EH-1111111111-2222222222-33',
+  createdAt: NOW,
+  updatedAt: NOW,
+  hasCsr: true,
+};
+
 function screen(
   over: Partial<CompanyView> = {},
   tab: CompanyTab = 'general',
@@ -48,6 +79,7 @@ function screen(
   return mount(
     h(CompanyScreen, {
       company: { ...COMPANY, ...over },
+      lists: { certificates: [ENROLLING], tokens: [], sessions: [], pending: [PENDING], activity: [] },
       tab,
       onTab: () => {},
       actionsBlockedBy: blocked,

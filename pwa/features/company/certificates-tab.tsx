@@ -1,0 +1,521 @@
+/**
+ * "Certyfikaty" / Certificates, in the steps of the ERP help page (seed/000 §2): KSeF's encryption
+ * certificates ("Get public key certificates"), the limits, the enrollment form (Name, Type, key
+ * type, "exclude from backup") → "Certificate enrollment", then in the wallet's list "Get status"
+ * until a serial number, "Retrieve", the "Default" column, "Log in with KSeF certificate" and
+ * revoke — and the subject's certificates as KSeF lists them, with statuses.
+ */
+import { useId, useState } from 'preact/hooks';
+import type { Locale } from '../../../shared/i18n/translate.ts';
+import type { AppStringKey, Translate } from '../../app/strings.ts';
+import { useAction } from '../../app/use-action.ts';
+import type { Wallet } from '../../app/wallet.ts';
+import type {
+  CertificateLimitsView,
+  EnrollmentView,
+  KsefCertificateRow,
+  PublicKeyCertificateRow,
+} from '../../flows/flow-api.ts';
+import { ActionStatus } from '../../ui/action-status.tsx';
+import { Badge, type BadgeTone } from '../../ui/badge.tsx';
+import { TextField } from '../../ui/field.tsx';
+import { PassphraseDialog } from '../../ui/passphrase-dialog.tsx';
+import type { CertificateState } from '../../vault/records.ts';
+import type { CertificateView, PendingView } from '../../vault/vault-api.ts';
+import {
+  CERTIFICATE_NAME_RULE,
+  checkCertificateName,
+  type EnrollmentForm,
+  enrollCertificate,
+} from '../certificates/enroll-certificate.ts';
+import { getCertificateLimits } from '../certificates/get-certificate-limits.ts';
+import { getEnrollmentStatus } from '../certificates/get-enrollment-status.ts';
+import { getPublicKeyCertificates } from '../certificates/get-public-key-certificates.ts';
+import { queryKsefCertificates } from '../certificates/query-ksef-certificates.ts';
+import { retrieveCertificate } from '../certificates/retrieve-certificate.ts';
+import { type RevocationReason, revokeCertificate } from '../certificates/revoke-certificate.ts';
+import { setDefaultCertificate } from '../certificates/set-default-certificate.ts';
+import { describeError } from '../errors/describe-error.ts';
+import { logInWithCertificate } from '../login/log-in-with-certificate.ts';
+import { type CompanyView, canLogIn } from './company-view.ts';
+import { displayName, formatDate, formatDateTime, methodLabel } from './format.ts';
+
+const STATE: Readonly<Record<CertificateState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
+  enrolling: { key: 'certStateEnrolling', tone: 'info' },
+  active: { key: 'certStateActive', tone: 'ok' },
+  rejected: { key: 'certStateRejected', tone: 'danger' },
+  revoked: { key: 'certStateRevoked', tone: 'muted' },
+});
+
+const KSEF_STATUS: Readonly<Record<KsefCertificateRow['status'], AppStringKey>> = Object.freeze({
+  Active: 'ksefCertActive',
+  Blocked: 'ksefCertBlocked',
+  Revoked: 'ksefCertRevoked',
+  Expired: 'ksefCertExpired',
+});
+
+const USAGE: Readonly<Record<string, AppStringKey>> = Object.freeze({
+  KsefTokenEncryption: 'usageKsefTokenEncryption',
+  SymmetricKeyEncryption: 'usageSymmetricKeyEncryption',
+});
+
+const REASONS: readonly { value: RevocationReason; key: AppStringKey }[] = [
+  { value: 'Unspecified', key: 'revocationUnspecified' },
+  { value: 'Superseded', key: 'revocationSuperseded' },
+  { value: 'KeyCompromise', key: 'revocationKeyCompromise' },
+];
+
+export function CertificatesTab(props: {
+  company: CompanyView;
+  certificates: readonly CertificateView[];
+  pending: readonly PendingView[];
+  wallet: Wallet | null;
+  blocked: string | null;
+  vaultBlocked: string | null;
+  locale: Locale;
+  t: Translate;
+}) {
+  const { company, wallet, t, locale } = props;
+  const action = useAction(t, locale);
+  const id = useId();
+  const [publicKeys, setPublicKeys] = useState<readonly PublicKeyCertificateRow[] | null>(null);
+  const [limits, setLimits] = useState<CertificateLimitsView | null>(null);
+  const [ksefList, setKsefList] = useState<readonly KsefCertificateRow[] | null>(null);
+  const [serials, setSerials] = useState<Readonly<Record<string, string>>>({});
+  const [revoking, setRevoking] = useState<CertificateView | null>(null);
+  const [reason, setReason] = useState<RevocationReason>('Unspecified');
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const blocked = props.blocked;
+  const busy = action.state.running !== null;
+
+  const enrollmentDone = (v: EnrollmentView) => {
+    if (v.serialNumber) setSerials((s) => ({ ...s, [v.certificateId]: v.serialNumber! }));
+    if (v.certificate) return t('certificateStored', { serial: v.certificate.serialNumber ?? '' });
+    if (v.serialNumber) return t('enrollmentIssued', { serial: v.serialNumber });
+    return t('enrollmentSubmitted', { ref: v.referenceNumber ?? '' });
+  };
+
+  return (
+    <div class="stack">
+      <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="certificates" />
+
+      <section class="section" aria-labelledby={`${id}-enroll-h`}>
+        <h3 id={`${id}-enroll-h`}>{t('enrollmentTitle')}</h3>
+        <p class="muted small">{t('enrollmentIntro')}</p>
+        <EnrollmentFields
+          disabledReason={blocked ?? (busy ? t('working') : null)}
+          t={t}
+          onSubmit={(form) => {
+            if (!wallet) return;
+            void action.run('enroll', (o) => enrollCertificate(wallet, company.id, form, o), enrollmentDone);
+          }}
+        />
+      </section>
+
+      <section class="section" aria-labelledby={`${id}-mine-h`}>
+        <h3 id={`${id}-mine-h`}>{t('walletCertificates')}</h3>
+        {props.certificates.length === 0 ? (
+          <p class="muted">{t('walletCertificatesEmpty')}</p>
+        ) : (
+          <table class="table" data-testid="wallet-certificates">
+            <thead>
+              <tr>
+                <th scope="col">{t('certificateName')}</th>
+                <th scope="col">{t('certificateType')}</th>
+                <th scope="col">{t('statusLabel')}</th>
+                <th scope="col">{t('serialNumber')}</th>
+                <th scope="col">{t('validTo')}</th>
+                <th scope="col">{t('default')}</th>
+                <th scope="col">{t('actionsColumn')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.certificates.map((c) => {
+                const pending = props.pending.find((p) => p.certificateId === c.id);
+                const state = STATE[c.state];
+                const label = displayName(c.name);
+                const serial = c.serialNumber ?? serials[c.id];
+                return (
+                  <tr key={c.id} data-certificate={c.id} data-state={c.state} data-name={label}>
+                    <th scope="row">{label}</th>
+                    <td>
+                      {t(
+                        c.certificateType === 'Authentication'
+                          ? 'certificateTypeAuthentication'
+                          : 'certificateTypeOffline',
+                      )}
+                    </td>
+                    <td>
+                      <Badge tone={state.tone}>
+                        {pending?.stage === 'key-ready' ? t('certStateKeyReady') : t(state.key)}
+                      </Badge>
+                      {c.excludeFromBackup === 1 ? (
+                        <span class="muted small"> · {t('notInBackup')}</span>
+                      ) : null}
+                    </td>
+                    <td>{serial ? <code>{serial}</code> : '—'}</td>
+                    <td>{formatDate(c.validTo, locale)}</td>
+                    <td>
+                      {c.isDefault === 1 ? (
+                        <strong data-testid="default-certificate">{t('isDefault')}</strong>
+                      ) : canLogIn(c) ? (
+                        <button
+                          type="button"
+                          class="button button--small"
+                          disabled={props.vaultBlocked !== null || busy}
+                          aria-label={t('makeDefaultNamed', { name: label })}
+                          onClick={() => {
+                            if (!wallet) return;
+                            void action.run(
+                              'default',
+                              () => setDefaultCertificate(wallet.vault, c.id),
+                              () => t('defaultCertificateSet', { name: label }),
+                            );
+                          }}
+                        >
+                          {t('makeDefault')}
+                        </button>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td class="actions">
+                      {c.state === 'enrolling' ? (
+                        <>
+                          <button
+                            type="button"
+                            class="button button--small"
+                            disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
+                            onClick={() => {
+                              if (!wallet) return;
+                              void action.run(
+                                'status',
+                                (o) => getEnrollmentStatus(wallet, c.id, o),
+                                (v) => {
+                                  if (v.serialNumber) setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
+                                  return v.serialNumber
+                                    ? t('enrollmentIssued', { serial: v.serialNumber })
+                                    : t('enrollmentStatusLine', {
+                                        code: v.statusCode ?? '',
+                                        description: v.statusDescription ?? '',
+                                      });
+                                },
+                              );
+                            }}
+                          >
+                            {t('getStatus')}
+                          </button>
+                          <button
+                            type="button"
+                            class="button button--small"
+                            disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
+                            onClick={() => {
+                              if (!wallet) return;
+                              void action.run(
+                                'retrieve',
+                                (o) => retrieveCertificate(wallet, c.id, o),
+                                enrollmentDone,
+                              );
+                            }}
+                          >
+                            {t('retrieve')}
+                          </button>
+                        </>
+                      ) : null}
+                      {canLogIn(c) ? (
+                        <button
+                          type="button"
+                          class="button button--small"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            if (!wallet) return;
+                            void action.run(
+                              'login',
+                              (o) => logInWithCertificate(wallet, company.id, c.id, o),
+                              (s) =>
+                                t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber }),
+                            );
+                          }}
+                        >
+                          {t('loginKsefCertificate')}
+                        </button>
+                      ) : null}
+                      {c.state === 'active' && c.serialNumber ? (
+                        <button
+                          type="button"
+                          class="button button--small button--danger"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            setRevokeError(null);
+                            setReason('Unspecified');
+                            setRevoking(c);
+                          }}
+                        >
+                          {t('revoke')}
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="section" aria-labelledby={`${id}-ksef-h`}>
+        <h3 id={`${id}-ksef-h`}>{t('certificatesFromKsef')}</h3>
+        <p class="actions">
+          <button
+            type="button"
+            class="button"
+            disabled={blocked !== null || busy}
+            onClick={() => {
+              if (!wallet) return;
+              void action.run(
+                'query',
+                (o) => queryKsefCertificates(wallet, company.id, o),
+                (rows) => {
+                  setKsefList(rows);
+                },
+              );
+            }}
+          >
+            {t('getKsefCertificates')}
+          </button>
+          <button
+            type="button"
+            class="button"
+            disabled={blocked !== null || busy}
+            onClick={() => {
+              if (!wallet) return;
+              void action.run(
+                'limits',
+                (o) => getCertificateLimits(wallet, company.id, o),
+                (l) => {
+                  setLimits(l);
+                },
+              );
+            }}
+          >
+            {t('certificateLimits')}
+          </button>
+        </p>
+        {limits ? (
+          <p data-testid="certificate-limits">
+            {t('limitsLine', {
+              er: limits.enrollment.remaining,
+              el: limits.enrollment.limit,
+              cr: limits.certificate.remaining,
+              cl: limits.certificate.limit,
+            })}{' '}
+            {limits.canRequest ? t('limitsCanRequest') : t('limitsCannotRequest')}
+          </p>
+        ) : null}
+        {ksefList === null ? null : ksefList.length === 0 ? (
+          <p class="muted">{t('ksefCertificatesEmpty')}</p>
+        ) : (
+          <table class="table" data-testid="ksef-certificates">
+            <thead>
+              <tr>
+                <th scope="col">{t('serialNumber')}</th>
+                <th scope="col">{t('certificateName')}</th>
+                <th scope="col">{t('certificateType')}</th>
+                <th scope="col">{t('statusLabel')}</th>
+                <th scope="col">{t('validTo')}</th>
+                <th scope="col">{t('inWallet')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ksefList.map((c) => (
+                <tr key={c.serialNumber} data-serial={c.serialNumber} data-status={c.status}>
+                  <td>
+                    <code>{c.serialNumber}</code>
+                  </td>
+                  <td>{displayName(c.name)}</td>
+                  <td>
+                    {t(
+                      c.type === 'Authentication'
+                        ? 'certificateTypeAuthentication'
+                        : 'certificateTypeOffline',
+                    )}
+                  </td>
+                  <td>{t(KSEF_STATUS[c.status])}</td>
+                  <td>{formatDate(c.validTo, locale)}</td>
+                  <td>{c.certificateId ? (c.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="section" aria-labelledby={`${id}-pk-h`}>
+        <h3 id={`${id}-pk-h`}>{t('publicKeyCertificates')}</h3>
+        <p class="actions">
+          <button
+            type="button"
+            class="button"
+            disabled={blocked !== null || busy}
+            onClick={() => {
+              if (!wallet) return;
+              void action.run(
+                'publicKeys',
+                (o) => getPublicKeyCertificates(wallet, company.id, o),
+                (rows) => {
+                  setPublicKeys(rows);
+                },
+              );
+            }}
+          >
+            {t('getPublicKeyCertificates')}
+          </button>
+        </p>
+        {publicKeys ? (
+          <table class="table" data-testid="public-key-certificates">
+            <thead>
+              <tr>
+                <th scope="col">{t('publicKeyId')}</th>
+                <th scope="col">{t('usage')}</th>
+                <th scope="col">{t('validFrom')}</th>
+                <th scope="col">{t('validTo')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {publicKeys.map((k) => (
+                <tr key={k.publicKeyId}>
+                  <td>
+                    <code>{k.publicKeyId}</code>
+                  </td>
+                  <td>{k.usage.map((u) => (USAGE[u] ? t(USAGE[u]!) : u)).join(', ')}</td>
+                  <td>{formatDateTime(k.validFrom, locale)}</td>
+                  <td>{formatDateTime(k.validTo, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+
+      <PassphraseDialog
+        open={revoking !== null}
+        title={t('revokeCertificateTitle', { serial: revoking?.serialNumber ?? '' })}
+        confirmLabel={t('revoke')}
+        busy={busy}
+        error={revokeError}
+        onClose={() => setRevoking(null)}
+        onConfirm={async (passphrase) => {
+          const c = revoking;
+          if (!wallet || !c?.serialNumber) return;
+          const r = await action.run(
+            'revoke',
+            (o) =>
+              revokeCertificate(
+                wallet,
+                { companyId: company.id, serialNumber: c.serialNumber!, reason, passphrase },
+                o,
+              ),
+            () => t('certificateRevoked', { serial: c.serialNumber ?? '' }),
+          );
+          if (r?.ok) setRevoking(null);
+          else if (r) setRevokeError(describeError(r.error, t, locale).message);
+        }}
+        t={t}
+      >
+        <p>{t('revokeCertificateExplain')}</p>
+        <div class="field">
+          <label for={`${id}-reason`}>{t('revocationReason')}</label>
+          <select
+            id={`${id}-reason`}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value as RevocationReason)}
+          >
+            {REASONS.map((r) => (
+              <option key={r.value} value={r.value}>
+                {t(r.key)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </PassphraseDialog>
+    </div>
+  );
+}
+
+/** Name, Type (Authentication / Offline), key type, "exclude from backup" and automatic polling. */
+function EnrollmentFields(props: {
+  disabledReason: string | null;
+  onSubmit(form: EnrollmentForm): void;
+  t: Translate;
+}) {
+  const { t } = props;
+  const [name, setName] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [type, setType] = useState<'Authentication' | 'Offline'>('Authentication');
+  const [key, setKey] = useState<'ECDSA-P256' | 'RSA-2048'>('ECDSA-P256');
+  const [exclude, setExclude] = useState(false);
+  const [automatic, setAutomatic] = useState(true);
+  const valid = checkCertificateName(name);
+  return (
+    <form
+      class="enrollment"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (!valid || props.disabledReason) return;
+        props.onSubmit({
+          certificateName: name,
+          certificateType: type,
+          algorithm: key,
+          excludeFromBackup: exclude,
+          automatic,
+        });
+      }}
+    >
+      <TextField
+        label={t('certificateName')}
+        name="certificateName"
+        value={name}
+        onInput={setName}
+        maxLength={CERTIFICATE_NAME_RULE.MAX}
+        hint={t('certificateNameHint')}
+        error={touched && !valid ? t('certificateNameInvalid') : null}
+      />
+      <fieldset>
+        <legend>{t('certificateType')}</legend>
+        {(['Authentication', 'Offline'] as const).map((v) => (
+          <label key={v} class="choice">
+            <input type="radio" name="certificateType" checked={type === v} onChange={() => setType(v)} />{' '}
+            {t(v === 'Authentication' ? 'certificateTypeAuthentication' : 'certificateTypeOffline')}
+          </label>
+        ))}
+        <p class="field__hint">{t('certificateTypeHint')}</p>
+      </fieldset>
+      <fieldset>
+        <legend>{t('keyType')}</legend>
+        {(['ECDSA-P256', 'RSA-2048'] as const).map((v) => (
+          <label key={v} class="choice">
+            <input type="radio" name="keyType" checked={key === v} onChange={() => setKey(v)} />{' '}
+            {t(v === 'ECDSA-P256' ? 'keyTypeEc' : 'keyTypeRsa')}
+          </label>
+        ))}
+        <p class="field__hint">{t('keyTypeHint')}</p>
+      </fieldset>
+      <label class="choice">
+        <input type="checkbox" checked={exclude} onChange={(e) => setExclude(e.currentTarget.checked)} />{' '}
+        {t('excludeFromBackup')}
+      </label>
+      <p class="field__hint">{t('excludeFromBackupHint')}</p>
+      <label class="choice">
+        <input type="checkbox" checked={automatic} onChange={(e) => setAutomatic(e.currentTarget.checked)} />{' '}
+        {t('autoEnrollment')}
+      </label>
+      <p class="actions">
+        <button type="submit" class="button button--primary" disabled={props.disabledReason !== null}>
+          {t('certificateEnrollment')}
+        </button>
+        {props.disabledReason ? <span class="field__hint">{props.disabledReason}</span> : null}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,211 @@
+/**
+ * "Sesje" / Sessions: the sessions the wallet recorded (method, validity, which ERP origin received
+ * which session) — readable offline — and the active sessions as KSeF lists them, the current one
+ * marked, each with Refresh and Revoke.
+ */
+import { useId, useState } from 'preact/hooks';
+import type { Locale } from '../../../shared/i18n/translate.ts';
+import type { AppStringKey, Translate } from '../../app/strings.ts';
+import { useAction } from '../../app/use-action.ts';
+import type { Wallet } from '../../app/wallet.ts';
+import type { KsefSessionRow } from '../../flows/flow-api.ts';
+import { ActionStatus } from '../../ui/action-status.tsx';
+import { Badge, type BadgeTone } from '../../ui/badge.tsx';
+import type { SessionState } from '../../vault/records.ts';
+import type { SessionView } from '../../vault/vault-api.ts';
+import { listKsefSessions } from '../sessions/list-ksef-sessions.ts';
+import { refreshSession } from '../sessions/refresh-session.ts';
+import { revokeSession } from '../sessions/revoke-session.ts';
+import { type CompanyView, isLiveSession } from './company-view.ts';
+import { formatDateTime, methodLabel } from './format.ts';
+
+const STATE: Readonly<Record<SessionState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
+  active: { key: 'sessionStateActive', tone: 'ok' },
+  ended: { key: 'sessionStateEnded', tone: 'muted' },
+  revoked: { key: 'sessionStateRevoked', tone: 'muted' },
+});
+
+export function SessionsTab(props: {
+  company: CompanyView;
+  sessions: readonly SessionView[];
+  wallet: Wallet | null;
+  blocked: string | null;
+  nowMs: number;
+  locale: Locale;
+  t: Translate;
+}) {
+  const { company, wallet, t, locale } = props;
+  const id = useId();
+  const action = useAction(t, locale);
+  const [ksefList, setKsefList] = useState<readonly KsefSessionRow[] | null>(null);
+  const blocked = props.blocked;
+  const busy = action.state.running !== null;
+
+  /** Reads the list from KSeF; `message` stays on screen (the outcome of what ran before). */
+  const loadKsef = (message?: string) => {
+    if (!wallet) return Promise.resolve(undefined);
+    return action.run(
+      'list',
+      (o) => listKsefSessions(wallet, company.id, o),
+      (rows) => {
+        setKsefList(rows);
+        return message;
+      },
+    );
+  };
+  const revoke = async (referenceNumber: string) => {
+    if (!wallet) return;
+    const r = await action.run(
+      'revoke',
+      (o) => revokeSession(wallet, { companyId: company.id, referenceNumber }, o),
+      () => t('sessionRevoked', { ref: referenceNumber }),
+    );
+    if (r?.ok && ksefList) await loadKsef(t('sessionRevoked', { ref: referenceNumber }));
+  };
+
+  return (
+    <div class="stack">
+      <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="sessions" />
+      <section class="section" aria-labelledby={`${id}-ksef-h`}>
+        <h3 id={`${id}-ksef-h`}>{t('sessionsFromKsef')}</h3>
+        <p class="actions">
+          <button
+            type="button"
+            class="button"
+            disabled={blocked !== null || busy}
+            onClick={() => void loadKsef()}
+          >
+            {t('refresh')}
+          </button>
+        </p>
+        {ksefList === null ? (
+          <p class="muted small">{t('ksefSessionsHint')}</p>
+        ) : ksefList.length === 0 ? (
+          <p class="muted">{t('ksefSessionsEmpty')}</p>
+        ) : (
+          <table class="table" data-testid="ksef-sessions">
+            <thead>
+              <tr>
+                <th scope="col">{t('referenceNumber')}</th>
+                <th scope="col">{t('sessionStarted')}</th>
+                <th scope="col">{t('sessionMethod')}</th>
+                <th scope="col">{t('refreshValidUntil')}</th>
+                <th scope="col">{t('erpOrigin')}</th>
+                <th scope="col">{t('actionsColumn')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ksefList.map((s) => (
+                <tr
+                  key={s.referenceNumber}
+                  data-ref={s.referenceNumber}
+                  data-current={s.isCurrent ? 'true' : 'false'}
+                >
+                  <td>
+                    <code>{s.referenceNumber}</code>
+                    {s.isCurrent ? (
+                      <>
+                        {' '}
+                        <Badge tone="info">{t('currentSession')}</Badge>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{formatDateTime(s.startDate, locale)}</td>
+                  <td>{s.method ?? '—'}</td>
+                  <td>{formatDateTime(s.refreshTokenValidUntil, locale)}</td>
+                  <td>{s.handedTo ?? '—'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="button button--small button--danger"
+                      disabled={blocked !== null || busy}
+                      onClick={() => void revoke(s.referenceNumber)}
+                    >
+                      {t('revoke')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="section" aria-labelledby={`${id}-mine-h`}>
+        <h3 id={`${id}-mine-h`}>{t('walletSessions')}</h3>
+        {props.sessions.length === 0 ? (
+          <p class="muted">{t('sessionsEmpty')}</p>
+        ) : (
+          <table class="table" data-testid="wallet-sessions">
+            <thead>
+              <tr>
+                <th scope="col">{t('sessionStarted')}</th>
+                <th scope="col">{t('sessionMethod')}</th>
+                <th scope="col">{t('statusLabel')}</th>
+                <th scope="col">{t('accessValidUntil')}</th>
+                <th scope="col">{t('refreshValidUntil')}</th>
+                <th scope="col">{t('erpOrigin')}</th>
+                <th scope="col">{t('actionsColumn')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.sessions.map((s) => {
+                const live =
+                  isLiveSession(s, props.nowMs) || (s.state === 'active' && s.handedTo !== undefined);
+                const st = STATE[s.state];
+                return (
+                  <tr key={s.id} data-session={s.id} data-ref={s.referenceNumber} data-state={s.state}>
+                    <td>
+                      {formatDateTime(s.startedAt, locale)}
+                      <br />
+                      <code class="small">{s.referenceNumber}</code>
+                    </td>
+                    <td>{methodLabel(s.method, t)}</td>
+                    <td>
+                      <Badge tone={live ? st.tone : 'muted'}>
+                        {t(live ? st.key : s.state === 'active' ? 'sessionStateExpired' : st.key)}
+                      </Badge>
+                    </td>
+                    <td>{formatDateTime(s.accessValidUntil, locale)}</td>
+                    <td>{formatDateTime(s.refreshValidUntil, locale)}</td>
+                    <td>{s.handedTo ?? '—'}</td>
+                    <td class="actions">
+                      {live && s.handedTo === undefined && s.hasRefreshToken ? (
+                        <button
+                          type="button"
+                          class="button button--small"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            if (!wallet) return;
+                            void action.run(
+                              'refresh',
+                              (o) => refreshSession(wallet, s.id, o),
+                              (r) =>
+                                t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) }),
+                            );
+                          }}
+                        >
+                          {t('refresh')}
+                        </button>
+                      ) : null}
+                      {s.state === 'active' ? (
+                        <button
+                          type="button"
+                          class="button button--small button--danger"
+                          disabled={blocked !== null || busy}
+                          onClick={() => void revoke(s.referenceNumber)}
+                        >
+                          {t('revoke')}
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

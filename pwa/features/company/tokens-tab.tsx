@@ -1,0 +1,425 @@
+/**
+ * "Tokeny" / Tokens, in the steps of the ERP help page (seed/000 §3): "Get tokens" (the list from
+ * KSeF), the "KSeF permissions" dialog (each permission explained) and a description →
+ * "Generate KSeF token" (the secret shown once, after it was sealed), the "Default" column, "Log in
+ * with KSeF token" and "Deactivate" — with the advice to grant the fewest permissions and revoke at
+ * once on a leak, and the token sunset count-down.
+ */
+import { useId, useState } from 'preact/hooks';
+import type { Locale } from '../../../shared/i18n/translate.ts';
+import type { AppStringKey, Translate } from '../../app/strings.ts';
+import { useAction } from '../../app/use-action.ts';
+import type { Wallet } from '../../app/wallet.ts';
+import type { GeneratedTokenView, KsefTokenRow } from '../../flows/flow-api.ts';
+import { ActionStatus } from '../../ui/action-status.tsx';
+import { Badge, type BadgeTone } from '../../ui/badge.tsx';
+import { TextField } from '../../ui/field.tsx';
+import { PassphraseDialog } from '../../ui/passphrase-dialog.tsx';
+import type { TokenStatus } from '../../vault/records.ts';
+import type { TokenView } from '../../vault/vault-api.ts';
+import { describeError } from '../errors/describe-error.ts';
+import { logInWithToken } from '../login/log-in-with-token.ts';
+import { TokenSunsetNotice } from '../token-sunset/token-sunset-notice.tsx';
+import { TOKEN_SUNSET_POLICY } from '../token-sunset/token-sunset-policy.ts';
+import { awaitTokenActive } from '../tokens/await-token-active.ts';
+import {
+  checkTokenForm,
+  generateKsefToken,
+  needsPassphrase,
+  TOKEN_DESCRIPTION,
+} from '../tokens/generate-ksef-token.ts';
+import { listKsefTokens } from '../tokens/list-ksef-tokens.ts';
+import { PERMISSION_LABELS, PermissionsDialog, type TokenPermission } from '../tokens/permissions-dialog.tsx';
+import { revokeKsefToken } from '../tokens/revoke-ksef-token.ts';
+import { setDefaultToken } from '../tokens/set-default-token.ts';
+import { TokenSecretDialog } from '../tokens/token-secret-dialog.tsx';
+import type { CompanyView } from './company-view.ts';
+import { displayName, formatDate, methodLabel } from './format.ts';
+import type { MigrationProgress } from './migration-progress.ts';
+
+export const TOKEN_STATUS: Readonly<Record<TokenStatus, { key: AppStringKey; tone: BadgeTone }>> =
+  Object.freeze({
+    Pending: { key: 'tokenStatusPending', tone: 'info' },
+    Active: { key: 'tokenStatusActive', tone: 'ok' },
+    Revoking: { key: 'tokenStatusRevoking', tone: 'warn' },
+    Revoked: { key: 'tokenStatusRevoked', tone: 'muted' },
+    Failed: { key: 'tokenStatusFailed', tone: 'danger' },
+  });
+
+type Revoke = { readonly referenceNumber: string; readonly label: string };
+type Generate = { readonly description: string; readonly permissions: readonly TokenPermission[] };
+
+export function TokensTab(props: {
+  company: CompanyView;
+  tokens: readonly TokenView[];
+  wallet: Wallet | null;
+  blocked: string | null;
+  vaultBlocked: string | null;
+  migration: MigrationProgress;
+  nowMs: number;
+  locale: Locale;
+  t: Translate;
+}) {
+  const { company, wallet, t, locale } = props;
+  const id = useId();
+  const action = useAction(t, locale);
+  const activation = useAction(t, locale);
+  const [permissionsOpen, setPermissionsOpen] = useState(false);
+  const [permissions, setPermissions] = useState<ReadonlySet<TokenPermission>>(new Set());
+  const [description, setDescription] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [generated, setGenerated] = useState<GeneratedTokenView | null>(null);
+  const [ksefList, setKsefList] = useState<readonly KsefTokenRow[] | null>(null);
+  const [confirmGenerate, setConfirmGenerate] = useState<Generate | null>(null);
+  const [revoking, setRevoking] = useState<Revoke | null>(null);
+  const [dialogError, setDialogError] = useState<string | null>(null);
+  const blocked = props.blocked;
+  const busy = action.state.running !== null;
+  const problem = checkTokenForm({ description, permissions });
+
+  const generate = async (input: Generate, passphrase?: string) => {
+    if (!wallet) return undefined;
+    const r = await action.run(
+      'generate',
+      (o) =>
+        generateKsefToken(
+          wallet,
+          { companyId: company.id, ...input, ...(passphrase ? { passphrase } : {}) },
+          o,
+        ),
+      (v) => {
+        setGenerated(v);
+        setDescription('');
+        setPermissions(new Set());
+        setTouched(false);
+        return t('tokenGenerated', { ref: v.referenceNumber });
+      },
+    );
+    if (r?.ok) {
+      // Activation runs on while the secret is shown; the write-ahead covers a closed tab.
+      void activation.run(
+        'activate',
+        (o) => awaitTokenActive(wallet, r.value.tokenId, o),
+        (tok) => t('tokenActivated', { ref: tok.referenceNumber }),
+      );
+    }
+    return r;
+  };
+
+  const refreshKsefList = async () => {
+    if (!wallet) return;
+    await action.run(
+      'list',
+      (o) => listKsefTokens(wallet, company.id, o),
+      (rows) => {
+        setKsefList(rows);
+      },
+    );
+  };
+
+  return (
+    <div class="stack">
+      {company.reliesOnKsefToken ? (
+        <TokenSunsetNotice
+          nowMs={props.nowMs}
+          policy={TOKEN_SUNSET_POLICY}
+          companyId={company.id}
+          migration={props.migration}
+          locale={locale}
+          t={t}
+        />
+      ) : null}
+      <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="tokens" />
+      <ActionStatus state={activation.state} t={t} testId="token-activation" />
+
+      <section class="section" aria-labelledby={`${id}-gen-h`}>
+        <h3 id={`${id}-gen-h`}>{t('generateTitle')}</h3>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setTouched(true);
+            if (problem || blocked || busy) return;
+            const input = { description, permissions: [...permissions] };
+            if (needsPassphrase(permissions)) {
+              setDialogError(null);
+              setConfirmGenerate(input);
+            } else void generate(input);
+          }}
+        >
+          <div class="field">
+            <span class="field__label" id={`${id}-perm-label`}>
+              {t('ksefPermissions')}
+            </span>
+            <p class="actions">
+              <button
+                type="button"
+                class="button"
+                aria-describedby={`${id}-perm-chosen`}
+                onClick={() => setPermissionsOpen(true)}
+              >
+                {t('ksefPermissions')}
+                {permissions.size > 0 ? ` (${permissions.size})` : ''}
+              </button>
+              <span id={`${id}-perm-chosen`} class="field__hint" data-testid="chosen-permissions">
+                {permissions.size > 0
+                  ? t('permissionsChosen', {
+                      list: [...permissions].map((p) => t(PERMISSION_LABELS[p][0])).join(', '),
+                    })
+                  : t('permissionsNone')}
+              </span>
+            </p>
+            {touched && problem === 'permissions' ? (
+              <p class="field__error" role="alert">
+                {t('permissionsRequired')}
+              </p>
+            ) : null}
+          </div>
+          <TextField
+            label={t('description')}
+            name="tokenDescription"
+            value={description}
+            onInput={setDescription}
+            maxLength={TOKEN_DESCRIPTION.MAX}
+            hint={t('descriptionHint')}
+            error={touched && problem === 'description' ? t('descriptionInvalid') : null}
+          />
+          <p class="actions">
+            <button type="submit" class="button button--primary" disabled={blocked !== null || busy}>
+              {t('generateKsefToken')}
+            </button>
+            {blocked ? <span class="field__hint">{blocked}</span> : null}
+          </p>
+        </form>
+        <p class="muted small">{t('tokenAdvice')}</p>
+      </section>
+
+      <section class="section" aria-labelledby={`${id}-mine-h`}>
+        <h3 id={`${id}-mine-h`}>{t('walletTokens')}</h3>
+        {props.tokens.length === 0 ? (
+          <p class="muted">{t('walletTokensEmpty')}</p>
+        ) : (
+          <table class="table" data-testid="wallet-tokens">
+            <thead>
+              <tr>
+                <th scope="col">{t('description')}</th>
+                <th scope="col">{t('ksefPermissions')}</th>
+                <th scope="col">{t('statusLabel')}</th>
+                <th scope="col">{t('created')}</th>
+                <th scope="col">{t('default')}</th>
+                <th scope="col">{t('actionsColumn')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.tokens.map((tok) => {
+                const label = displayName(tok.description);
+                const s = TOKEN_STATUS[tok.status];
+                return (
+                  <tr
+                    key={tok.id}
+                    data-token={tok.id}
+                    data-status={tok.status}
+                    data-ref={tok.referenceNumber}
+                  >
+                    <th scope="row">
+                      {label}
+                      <br />
+                      <code class="small">{tok.referenceNumber}</code>
+                    </th>
+                    <td>{tok.permissions.map((p) => t(PERMISSION_LABELS[p][0])).join(', ')}</td>
+                    <td>
+                      <Badge tone={s.tone}>{t(s.key)}</Badge>
+                    </td>
+                    <td>{formatDate(tok.createdAt, locale)}</td>
+                    <td>
+                      {tok.isDefault === 1 ? (
+                        <strong data-testid="default-token">{t('isDefault')}</strong>
+                      ) : tok.status === 'Active' ? (
+                        <button
+                          type="button"
+                          class="button button--small"
+                          disabled={props.vaultBlocked !== null || busy}
+                          aria-label={t('makeDefaultNamed', { name: label })}
+                          onClick={() => {
+                            if (!wallet) return;
+                            void action.run(
+                              'default',
+                              () => setDefaultToken(wallet.vault, tok.id),
+                              () => t('defaultTokenSet', { name: label }),
+                            );
+                          }}
+                        >
+                          {t('makeDefault')}
+                        </button>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td class="actions">
+                      {tok.status === 'Active' ? (
+                        <button
+                          type="button"
+                          class="button button--small"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            if (!wallet) return;
+                            void action.run(
+                              'login',
+                              (o) => logInWithToken(wallet, company.id, tok.id, o),
+                              (v) =>
+                                t('loggedIn', { method: methodLabel(v.method, t), ref: v.referenceNumber }),
+                            );
+                          }}
+                        >
+                          {t('loginKsefToken')}
+                        </button>
+                      ) : null}
+                      {tok.status === 'Active' || tok.status === 'Pending' ? (
+                        <button
+                          type="button"
+                          class="button button--small button--danger"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            setDialogError(null);
+                            setRevoking({ referenceNumber: tok.referenceNumber, label });
+                          }}
+                        >
+                          {t('deactivate')}
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="section" aria-labelledby={`${id}-ksef-h`}>
+        <h3 id={`${id}-ksef-h`}>{t('ksefTokens')}</h3>
+        <p class="actions">
+          <button
+            type="button"
+            class="button"
+            disabled={blocked !== null || busy}
+            onClick={() => void refreshKsefList()}
+          >
+            {t('getTokens')}
+          </button>
+        </p>
+        {ksefList === null ? null : ksefList.length === 0 ? (
+          <p class="muted">{t('ksefTokensEmpty')}</p>
+        ) : (
+          <table class="table" data-testid="ksef-tokens">
+            <thead>
+              <tr>
+                <th scope="col">{t('description')}</th>
+                <th scope="col">{t('statusLabel')}</th>
+                <th scope="col">{t('author')}</th>
+                <th scope="col">{t('created')}</th>
+                <th scope="col">{t('inWallet')}</th>
+                <th scope="col">{t('actionsColumn')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ksefList.map((k) => {
+                const label = displayName(k.description);
+                return (
+                  <tr key={k.referenceNumber} data-ref={k.referenceNumber} data-status={k.status}>
+                    <th scope="row">
+                      {label}
+                      <br />
+                      <code class="small">{k.referenceNumber}</code>
+                    </th>
+                    <td>
+                      <Badge tone={TOKEN_STATUS[k.status].tone}>{t(TOKEN_STATUS[k.status].key)}</Badge>
+                    </td>
+                    <td>{k.author}</td>
+                    <td>{formatDate(k.dateCreated, locale)}</td>
+                    <td>{k.tokenId ? (k.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
+                    <td>
+                      {k.status === 'Active' || k.status === 'Pending' ? (
+                        <button
+                          type="button"
+                          class="button button--small button--danger"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            setDialogError(null);
+                            setRevoking({ referenceNumber: k.referenceNumber, label });
+                          }}
+                        >
+                          {t('deactivate')}
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <PermissionsDialog
+        open={permissionsOpen}
+        selected={permissions}
+        onChange={setPermissions}
+        onClose={() => setPermissionsOpen(false)}
+        t={t}
+      />
+      <TokenSecretDialog
+        secret={generated?.secret ?? null}
+        referenceNumber={generated?.referenceNumber ?? ''}
+        onClose={() => setGenerated(null)}
+        t={t}
+      />
+      <PassphraseDialog
+        open={confirmGenerate !== null}
+        title={t('generateKsefToken')}
+        confirmLabel={t('generateKsefToken')}
+        busy={busy}
+        error={dialogError}
+        onClose={() => setConfirmGenerate(null)}
+        onConfirm={async (passphrase) => {
+          if (!confirmGenerate) return;
+          const r = await generate(confirmGenerate, passphrase);
+          if (r?.ok) setConfirmGenerate(null);
+          else if (r) setDialogError(describeError(r.error, t, locale).message);
+        }}
+        t={t}
+      >
+        <p>{t('credentialsNeedPassphrase')}</p>
+      </PassphraseDialog>
+      <PassphraseDialog
+        open={revoking !== null}
+        title={t('deactivateTokenTitle', { name: revoking?.label ?? '' })}
+        confirmLabel={t('deactivate')}
+        busy={busy}
+        error={dialogError}
+        onClose={() => setRevoking(null)}
+        onConfirm={async (passphrase) => {
+          const target = revoking;
+          if (!wallet || !target) return;
+          const r = await action.run(
+            'revoke',
+            (o) =>
+              revokeKsefToken(
+                wallet,
+                { companyId: company.id, referenceNumber: target.referenceNumber, passphrase },
+                o,
+              ),
+            (v) =>
+              t('tokenDeactivated', { ref: target.referenceNumber, status: t(TOKEN_STATUS[v.status].key) }),
+          );
+          if (r?.ok) {
+            setRevoking(null);
+            if (ksefList) void refreshKsefList();
+          } else if (r) setDialogError(describeError(r.error, t, locale).message);
+        }}
+        t={t}
+      >
+        <p>{t('deactivateTokenExplain')}</p>
+      </PassphraseDialog>
+    </div>
+  );
+}
