@@ -57,6 +57,11 @@ export async function createVault(
   input: { passphrase: string; idleMinutes?: number; kdf?: KdfParams },
 ): Promise<VaultResult<Unlocked>> {
   if (await readKeyring(ctx)) return vfail('VAULT_EXISTS');
+  // Sealed records without their keyring: the key row was deleted or lost. A new keyring would
+  // silently orphan them; the user must restore the profile or a backup instead.
+  const sealed =
+    (await ctx.db.tokens.count()) + (await ctx.db.certificates.count()) + (await ctx.db.sessions.count());
+  if (sealed > 0) return vfail('TAMPERED', 'sealed records without a keyring');
   const strong = await checkPassphraseFloor(input.passphrase, await userInputs(ctx));
   if (!strong.ok) return { ok: false, error: asVaultError(strong.error) };
   const idle = parseIdleMinutes(input.idleMinutes ?? LOCK_POLICY.DEFAULT_IDLE_MINUTES);

@@ -7,6 +7,7 @@ import { connectVault } from '../../../pwa/vault/connect-vault.ts';
 import { openVersion1Database } from '../../../pwa/vault/schema.ts';
 import type { Vault } from '../../../pwa/vault/vault-api.ts';
 import type { VaultClient } from '../../../pwa/vault/vault-client.ts';
+import { decodeRows } from '../../fixtures/vault/fixture-codec.ts';
 import { issueFor, rawStore, VAULT_CASES, type VaultHarness } from './vault-suite.ts';
 
 type Outcome = { ok: boolean; error?: string; ms: number };
@@ -119,7 +120,8 @@ const api = {
   /** A certificate "issued by KSeF" for an enrolled public key (a throwaway CA signs it). */
   issue: async (spki: number[]) => Array.from(await issueFor(crypto.subtle, new Uint8Array(spki))),
   /** Writes a database exactly as schema version 1 did (for the migration test). */
-  async writeVersion1(name: string, tables: Record<string, Record<string, unknown>[]>): Promise<number> {
+  async writeVersion1(name: string, encoded: unknown): Promise<number> {
+    const tables = decodeRows(encoded) as Record<string, Record<string, unknown>[]>;
     const db = openVersion1Database({ name });
     await db.open();
     let n = 0;
