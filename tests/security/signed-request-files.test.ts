@@ -88,7 +88,7 @@ async function sandboxVerdict(xml: string | Uint8Array): Promise<{ status: numbe
     const res = await fetch(`${sandbox.baseUrl}/auth/xades-signature`, {
       method: 'POST',
       headers: { 'content-type': 'application/xml', 'x-error-format': 'problem-details' },
-      body: xml,
+      body: typeof xml === 'string' ? xml : new Blob([new Uint8Array(xml)]),
     });
     return { status: res.status, body: await res.text() };
   } catch {
