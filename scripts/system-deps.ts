@@ -1,13 +1,13 @@
 /**
- * The Debian packages the tests need: Chromium for end-to-end tests, xmlsec1 and openssl as
- * independent checks of our crypto. On a fresh machine of this kind we are root with apt-get, so
+ * The Debian packages the tests need: Chromium for end-to-end tests; xmlsec1, openssl and argon2
+ * (the Argon2 reference implementation) as independent checks of our crypto. On a fresh machine of this kind we are root with apt-get, so
  * they are installed; elsewhere we stop at once with the exact command to run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const APT_PACKAGES = ['chromium', 'xmlsec1', 'openssl', 'libxml2-utils'] as const;
+const APT_PACKAGES = ['chromium', 'xmlsec1', 'openssl', 'libxml2-utils', 'argon2'] as const;
 const INSTALL_COMMAND = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
 
 function onPath(tool: string): boolean {
@@ -17,7 +17,7 @@ function onPath(tool: string): boolean {
 export function missingSystemDeps(): string[] {
   const missing: string[] = [];
   if (!existsSync(CHROME_PATH)) missing.push('chromium');
-  for (const tool of ['xmlsec1', 'openssl', 'xmllint']) if (!onPath(tool)) missing.push(tool);
+  for (const tool of ['xmlsec1', 'openssl', 'xmllint', 'argon2']) if (!onPath(tool)) missing.push(tool);
   return missing;
 }
 
