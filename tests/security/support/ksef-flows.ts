@@ -114,16 +114,18 @@ export async function runFlow(
   client: KsefClient,
   creds: Credentials,
   nip: string,
+  signal?: AbortSignal,
 ): Promise<Result<unknown>> {
+  const opts = signal ? { signal } : {};
   switch (name) {
     case 'login with a KSeF token':
-      return loginWithKsefToken(client, { token: creds.token });
+      return loginWithKsefToken(client, { token: creds.token }, opts);
     case 'login with a KSeF certificate':
-      return loginWithKsefCertificate(client, creds.certificate);
+      return loginWithKsefCertificate(client, creds.certificate, opts);
     case 'login with the test certificate':
-      return loginWithTestCertificate(client);
+      return loginWithTestCertificate(client, {}, opts);
     case 'login with a signed request': {
-      const prepared = await prepareSignedRequest(client);
+      const prepared = await prepareSignedRequest(client, {}, opts);
       if (!prepared.ok) return prepared;
       const xml = await buildSignedAuthTokenRequest(
         { subtle, clock: client.clock },
@@ -135,43 +137,49 @@ export async function runFlow(
         },
       );
       if (!xml.ok) return xml;
-      return loginWithSignedRequest(client, prepared.value, xml.value);
+      return loginWithSignedRequest(client, prepared.value, xml.value, opts);
     }
     case 'KSeF token generation': {
-      const session = await loginWithTestCertificate(client);
+      const session = await loginWithTestCertificate(client, {}, opts);
       if (!session.ok) return session;
-      const generated = await client.tokens.generate(session.value.accessToken, {
-        permissions: ['InvoiceRead'],
-        description: 'security suite fault',
-      });
+      const generated = await client.tokens.generate(
+        session.value.accessToken,
+        { permissions: ['InvoiceRead'], description: 'security suite fault' },
+        signal,
+      );
       if (!generated.ok) return generated;
       const active = await waitForTokenActive(
         client,
         session.value.accessToken,
         generated.value.referenceNumber,
+        opts,
       );
       return active.ok ? { ok: true, value: { ...active.value, secret: generated.value.token } } : active;
     }
     case 'certificate enrollment': {
-      const session = await loginWithTestCertificate(client);
+      const session = await loginWithTestCertificate(client, {}, opts);
       if (!session.ok) return session;
       const access = session.value.accessToken;
-      const limits = await client.certificates.limits(access);
+      const limits = await client.certificates.limits(access, signal);
       if (!limits.ok) return limits;
-      const data = await client.certificates.enrollmentData(access);
+      const data = await client.certificates.enrollmentData(access, signal);
       if (!data.ok) return data;
       const key = await newKey();
       const csr = await buildCsr(subtle, data.value, key);
       if (!csr.ok) return csr;
-      const enrolled = await client.certificates.enroll(access, {
-        certificateName: 'security suite fault',
-        certificateType: 'Authentication',
-        csr: toBase64(csr.value),
-      });
+      const enrolled = await client.certificates.enroll(
+        access,
+        {
+          certificateName: 'security suite fault',
+          certificateType: 'Authentication',
+          csr: toBase64(csr.value),
+        },
+        signal,
+      );
       if (!enrolled.ok) return enrolled;
-      const issued = await waitForEnrollment(client, access, enrolled.value.referenceNumber);
+      const issued = await waitForEnrollment(client, access, enrolled.value.referenceNumber, opts);
       if (!issued.ok) return issued;
-      return client.certificates.retrieve(access, [issued.value.certificateSerialNumber]);
+      return client.certificates.retrieve(access, [issued.value.certificateSerialNumber], signal);
     }
   }
 }
