@@ -13,9 +13,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.ts';
 import { createFetchTransport } from '../../shared/ksef/fetch-transport.ts';
-import { createKsefClient, type KsefClient } from '../../shared/ksef/index.ts';
+import { createKsefClient, createLoginLimiter, type KsefClient } from '../../shared/ksef/index.ts';
 import type { KsefRequest } from '../../shared/ksef/transport-types.ts';
-import type { Clock, Transport } from '../../shared/platform.ts';
+import { type Clock, systemClock, type Transport } from '../../shared/platform.ts';
 import { tally } from './ledger.ts';
 import {
   type Credentials,
@@ -272,6 +272,63 @@ describe('key rotation and clock skew (T12)', () => {
     } finally {
       await skewSandbox.close();
     }
+    expect(t.record().notes).toEqual([]);
+  });
+});
+
+describe('480 stops automation (T12)', () => {
+  it('sends nothing at all for 240 automatic logins of every kind after KSeF answered 480, until a person resumes', async () => {
+    const t = tally('T12', '480: automatic logins after a blocked context');
+    const BLOCKED_NIP = '9512345675';
+    // One limiter for the company, shared by every client — as the key worker shares it across tabs.
+    const limiter = createLoginLimiter(systemClock);
+    const blockedClient = () =>
+      createKsefClient({
+        transport: createFetchTransport({ fetch, resolveBaseUrl: () => sandbox.baseUrl }),
+        clock: instantWaits(),
+        subtle,
+        env: ENV,
+        context: { type: 'Nip', value: BLOCKED_NIP },
+        loginLimiter: limiter,
+      });
+    const blockedCreds = await prepareCredentials(blockedClient(), BLOCKED_NIP);
+    const testdata = (op: 'block' | 'unblock') =>
+      fetch(`${sandbox.baseUrl}/testdata/context/${op}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contextIdentifier: { type: 'Nip', value: BLOCKED_NIP } }),
+      });
+    expect((await testdata('block')).status).toBeLessThan(300);
+    const first = await runFlow(
+      'login with the test certificate',
+      blockedClient(),
+      blockedCreds,
+      BLOCKED_NIP,
+    );
+    expect(first).toMatchObject({ ok: false, error: { code: 'AUTH_BLOCKED', ksef: { code: 480 } } });
+    const automatic = FLOW_NAMES.filter((n) => n !== 'login with a signed request');
+    const from = sandbox.control.requests().length;
+    for (let i = 0; i < 240; i++) {
+      const name = automatic[i % automatic.length]!;
+      const before = sandbox.control.requests().length;
+      const r = await runFlow(name, blockedClient(), blockedCreds, BLOCKED_NIP);
+      const sent = sandbox.control.requests().length - before;
+      const silent = !r.ok && r.error.code === 'AUTOMATION_STOPPED' && sent === 0;
+      t.add({ leaked: !silent, note: `#${i} ${name}: ${JSON.stringify(r).slice(0, 120)}, ${sent} requests` });
+      expect(silent, `#${i} ${name}`).toBe(true);
+    }
+    expect(sandbox.control.requests().length).toBe(from);
+    // Positive control: a person resumes after KSeF lifted the block, and logins work again.
+    expect((await testdata('unblock')).status).toBeLessThan(300);
+    await limiter.resume(`${ENV}|Nip:${BLOCKED_NIP}`);
+    const again = await runFlow(
+      'login with the test certificate',
+      blockedClient(),
+      blockedCreds,
+      BLOCKED_NIP,
+    );
+    expect(again.ok).toBe(true);
+    t.control();
     expect(t.record().notes).toEqual([]);
   });
 });
