@@ -30,7 +30,7 @@ import type { ResumeReport } from '../flows/flow-api.ts';
 import { createExtensionLink } from '../platform/extension-link.ts';
 import type { CompanyView as CompanyRow } from '../vault/vault-api.ts';
 import { loadLocale, saveLocale } from './locale.ts';
-import { openWallet } from './open-wallet.ts';
+import { openWallet, takeLastLockReason } from './open-wallet.ts';
 import { formatRoute, parseRoute, type Route } from './route.ts';
 import { APP_STRINGS, type Translate } from './strings.ts';
 import { useWalletData } from './use-wallet-data.ts';
@@ -73,6 +73,7 @@ export function App() {
   const data = useWalletData(connection.vault, connection.subscribe);
   const [dialog, setDialog] = useState<CompanyDialog | null>(null);
   const [resumed, setResumed] = useState<ResumeReport | null>(null);
+  const [lastLock] = useState(takeLastLockReason);
 
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -85,35 +86,31 @@ export function App() {
 
   const state = data.status?.state ?? null;
   const unlocked = state === 'unlocked';
-  const wallet: Wallet | null = useMemo(
-    () => (connection.flows ? { vault: connection.vault, flows: connection.flows } : null),
-    [connection],
-  );
+  const wallet: Wallet = useMemo(() => ({ vault: connection.vault, flows: connection.flows }), [connection]);
   const environments = extension.status.kind === 'connected' ? extension.status.environments : [];
   const lists = data.lists;
   const views = useMemo(() => lists.companies.map((c) => buildCompanyView(c, lists, nowMs)), [lists, nowMs]);
   const attention = needsAttention(views, nowMs, TOKEN_SUNSET_POLICY);
   const company = route.screen === 'company' ? views.find((c) => c.id === route.companyId) : undefined;
   const row = company ? lists.companies.find((c) => c.id === company.id) : undefined;
-  const vaultBlockedBy: Extract<ActionsBlockedBy, 'locked' | 'not-connected'> | null = !wallet
-    ? 'not-connected'
-    : unlocked
-      ? null
-      : 'locked';
+  const vaultBlockedBy: Extract<ActionsBlockedBy, 'locked' | 'not-connected'> | null =
+    state === 'absent' || state === null ? 'not-connected' : unlocked ? null : 'locked';
   const blockedBy: ActionsBlockedBy = !online
     ? 'offline'
     : extension.status.kind !== 'connected'
       ? 'extension'
       : vaultBlockedBy;
 
-  // Resume pending work once per unlock, when KSeF can be reached.
+  // Resume pending work once per unlock (at start, or right after the unlock), when KSeF can be
+  // reached. Only what was pending then: work started later in this session is the flows' own.
   const resumedFor = useRef<number | undefined>(undefined);
-  const canResume = wallet !== null && unlocked && blockedBy === null;
+  const canResume = unlocked && blockedBy === null;
   const unlockedAt = data.status?.unlockedAt;
   const pendingCount = lists.pending.length;
   useEffect(() => {
-    if (!canResume || !wallet || pendingCount === 0 || resumedFor.current === unlockedAt) return;
+    if (!canResume || resumedFor.current === unlockedAt) return;
     resumedFor.current = unlockedAt;
+    if (pendingCount === 0) return;
     void resumePendingWork(wallet).then(
       (r) => {
         if (r.ok && somethingResumed(r.value)) setResumed(r.value);
@@ -207,7 +204,9 @@ export function App() {
               {state === 'locked' ? (
                 <UnlockForm
                   vault={connection.vault}
-                  {...(data.status?.lastLockReason ? { lastLockReason: data.status.lastLockReason } : {})}
+                  {...(data.status?.lastLockReason || lastLock
+                    ? { lastLockReason: data.status?.lastLockReason ?? lastLock }
+                    : {})}
                   locale={locale}
                   t={t}
                 />

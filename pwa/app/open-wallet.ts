@@ -5,6 +5,7 @@
  * OS-lock push — every PWA page reloads: JS cannot zero memory, a reload is the wipe. Real user
  * input restarts the idle timer.
  */
+import { isLockReason, type LockReason } from '../../shared/domain/lock-policy.ts';
 import type { FlowClient } from '../flows/flow-client.ts';
 import type { ExtensionLink } from '../platform/extension-link.ts';
 import { connectVault, trackUserActivity } from '../vault/connect-vault.ts';
@@ -12,20 +13,45 @@ import type { VaultClient } from '../vault/vault-client.ts';
 
 export type WalletConnection = {
   readonly vault: VaultClient;
-  /** The key worker's KSeF flows (null if this build's worker has none). */
-  readonly flows: FlowClient | null;
+  /** The key worker's KSeF flows. */
+  readonly flows: FlowClient;
   /** Called on every change the vault announces (any tab). */
   subscribe(onChange: () => void): () => void;
 };
 
+/**
+ * Why the vault locked, carried over the reload (the new key worker starts without it): not a
+ * secret, kept for this tab only, read once.
+ */
+const LAST_LOCK_KEY = 'ksef-wallet.last-lock';
+
+export function takeLastLockReason(): LockReason | undefined {
+  try {
+    const reason = sessionStorage.getItem(LAST_LOCK_KEY);
+    sessionStorage.removeItem(LAST_LOCK_KEY);
+    return isLockReason(reason) ? reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function reloadAfterLock(reason: LockReason): void {
+  try {
+    sessionStorage.setItem(LAST_LOCK_KEY, reason);
+  } catch {
+    // Storage refused: the locked screen just does not say why.
+  }
+  location.reload();
+}
+
 export function openWallet(
   link: ExtensionLink,
-  reload: () => void = () => location.reload(),
+  reload: (reason: LockReason) => void = reloadAfterLock,
 ): WalletConnection {
   const listeners = new Set<() => void>();
-  void link;
   const vault = connectVault({
-    onLocked: () => reload(),
+    transport: link.transport,
+    onLocked: (reason) => reload(reason),
     onEvent: (e) => {
       if (e.type === 'locked') return;
       for (const l of listeners) l();
@@ -34,7 +60,7 @@ export function openWallet(
   trackUserActivity(vault, window);
   return {
     vault,
-    flows: (vault as VaultClient & { flows?: FlowClient }).flows ?? null,
+    flows: vault.flows,
     subscribe: (onChange) => {
       listeners.add(onChange);
       return () => listeners.delete(onChange);

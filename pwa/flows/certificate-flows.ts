@@ -32,6 +32,7 @@ import {
   type FlowDeps,
   findCompany,
   flowFail,
+  holding,
   requirePassphrase,
 } from './flow-context.ts';
 import { accessFor } from './session-access.ts';
@@ -269,31 +270,34 @@ export async function enrollCertificateFlow(
     });
     if (!excluded.ok) return excluded;
   }
-  const ref = await submitEnrollment(
-    deps,
-    client,
-    token,
-    {
-      id: prepared.value.pendingId,
-      certificateName: prepared.value.certificateName,
-      certificateType: prepared.value.certificateType,
-    },
-    prepared.value.csr,
-    call,
-  );
-  if (!ref.ok) return ref;
-  const pending = (await deps.vault.pendingWork()).find((p) => p.id === prepared.value.pendingId);
-  if (!pending) return flowFail('INTERNAL', undefined, 'the enrollment record is gone');
-  if (!input.automatic) {
-    call.progress({ step: 'done', referenceNumber: ref.value, statusCode: ENROLLMENT_STATUS.IN_PROGRESS });
-    return {
-      ok: true,
-      value: { certificateId: prepared.value.certificateId, referenceNumber: ref.value, statusCode: 100 },
-    };
-  }
-  return finishEnrollment(deps, client, token, prepared.value.certificateId, pending, call, {
-    wait: true,
-    retrieve: true,
+  const pendingId = prepared.value.pendingId;
+  return holding(deps, pendingId, async () => {
+    const ref = await submitEnrollment(
+      deps,
+      client,
+      token,
+      {
+        id: pendingId,
+        certificateName: prepared.value.certificateName,
+        certificateType: prepared.value.certificateType,
+      },
+      prepared.value.csr,
+      call,
+    );
+    if (!ref.ok) return ref;
+    const pending = (await deps.vault.pendingWork()).find((p) => p.id === pendingId);
+    if (!pending) return flowFail('INTERNAL', undefined, 'the enrollment record is gone');
+    if (!input.automatic) {
+      call.progress({ step: 'done', referenceNumber: ref.value, statusCode: ENROLLMENT_STATUS.IN_PROGRESS });
+      return {
+        ok: true,
+        value: { certificateId: prepared.value.certificateId, referenceNumber: ref.value, statusCode: 100 },
+      };
+    }
+    return finishEnrollment(deps, client, token, prepared.value.certificateId, pending, call, {
+      wait: true,
+      retrieve: true,
+    });
   });
 }
 
@@ -325,10 +329,12 @@ async function enrollmentStep(
   const client = clientFor(deps, company.value, call);
   const access = await accessFor(deps, company.value, client, call);
   if (!access.ok) return access;
-  const r = await finishEnrollment(deps, client, access.value.accessToken, certificateId, pending, call, {
-    wait: false,
-    retrieve,
-  });
+  const r = await holding(deps, pending.id, () =>
+    finishEnrollment(deps, client, access.value.accessToken, certificateId, pending, call, {
+      wait: false,
+      retrieve,
+    }),
+  );
   if (r.ok && retrieve && r.value.statusCode === ENROLLMENT_STATUS.IN_PROGRESS)
     return flowFail('STILL_IN_PROGRESS', 'ENROLLMENT_IN_PROGRESS', 'KSeF has not issued the certificate yet');
   return r;

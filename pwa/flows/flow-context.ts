@@ -71,7 +71,23 @@ export type FlowDeps = {
   readonly limiter: LoginLimiter;
   /** Polling overrides (tests); the client's defaults otherwise. */
   readonly polling?: Parameters<typeof createKsefClient>[0]['polling'];
+  /**
+   * Pending-work ids a running flow is handling right now (a token between its intent and
+   * activation, an enrollment being submitted or polled). Resuming skips them: an intent whose
+   * POST /tokens is still in flight is not an orphan.
+   */
+  readonly inFlight: Set<string>;
 };
+
+/** Marks a pending row as handled by the running flow until `fn` settles. */
+export async function holding<T>(deps: FlowDeps, pendingId: string, fn: () => Promise<T>): Promise<T> {
+  deps.inFlight.add(pendingId);
+  try {
+    return await fn();
+  } finally {
+    deps.inFlight.delete(pendingId);
+  }
+}
 
 /** One call from one page: its relay to the extension, its progress channel, its cancel signal. */
 export type FlowCall = {

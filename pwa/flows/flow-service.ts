@@ -48,6 +48,8 @@ export type FlowHandlers = {
 
 export type FlowService = {
   readonly handlers: FlowHandlers;
+  /** The shared pieces, for flow handlers built elsewhere (the hand-off's). */
+  readonly deps: FlowDeps;
   /** Runs one flow method under its operation id; `abortOperation` is answered here too. */
   run<K extends FlowMethod>(method: K, input: Input<K>, link: FlowLink): Promise<unknown>;
   readonly loginCompany: (
@@ -80,6 +82,7 @@ export function createFlowService(options: {
     publicKeys: createMemoryPublicKeyCache(),
     limiter: createLoginLimiter(options.clock),
     ...(options.polling ? { polling: options.polling } : {}),
+    inFlight: new Set(),
   };
   const book = createAuthRequestBook(options.clock);
   const running = new Map<string, AbortController>();
@@ -150,6 +153,7 @@ export function createFlowService(options: {
 
   return {
     handlers,
+    deps,
     run,
     loginCompany: (companyId, credential, call, loginOptions) =>
       loginCompany(deps, companyId, credential, call, loginOptions),

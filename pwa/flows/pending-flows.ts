@@ -14,7 +14,7 @@
 import type { PendingView } from '../vault/vault-api.ts';
 import { finishEnrollment, submitEnrollment } from './certificate-flows.ts';
 import type { FlowError, FlowResult, ResumeReport } from './flow-api.ts';
-import { clientFor, type FlowCall, type FlowDeps, findCompany } from './flow-context.ts';
+import { clientFor, type FlowCall, type FlowDeps, findCompany, holding } from './flow-context.ts';
 import { accessFor } from './session-access.ts';
 import { activateToken, revokeOrphans } from './token-flows.ts';
 
@@ -89,7 +89,8 @@ export async function resumePendingWorkFlow(
   deps: FlowDeps,
   call: FlowCall,
 ): Promise<FlowResult<ResumeReport>> {
-  const pending = await deps.vault.pendingWork();
+  // What a running flow is handling now is not interrupted work.
+  const pending = (await deps.vault.pendingWork()).filter((p) => !deps.inFlight.has(p.id));
   const tally: Tally = {
     tokensActivated: 0,
     tokensFailed: 0,
@@ -103,7 +104,7 @@ export async function resumePendingWorkFlow(
   for (const [i, p] of pending.entries()) {
     if (call.signal.aborted) break;
     call.progress({ step: 'session', item: i + 1, items: pending.length });
-    const r = await resumeOne(deps, p, call, tally);
+    const r = await holding(deps, p.id, () => resumeOne(deps, p, call, tally));
     if (!r.ok) {
       tally.waiting++;
       problems.push({ companyId: p.companyId, error: r.error });

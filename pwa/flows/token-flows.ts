@@ -21,6 +21,7 @@ import {
   type FlowDeps,
   findCompany,
   flowFail,
+  holding,
   requirePassphrase,
 } from './flow-context.ts';
 import { accessFor } from './session-access.ts';
@@ -120,40 +121,54 @@ export async function generateTokenFlow(
     permissions: input.permissions,
   });
   if (!begun.ok) return begun;
+  return holding(deps, begun.value.pendingId, () =>
+    generateWrittenAhead(deps, client, access.value.accessToken, input, begun.value, call),
+  );
+}
+
+/** POST /tokens under a written intent, then the secret sealed before anything else. */
+async function generateWrittenAhead(
+  deps: FlowDeps,
+  client: KsefClient,
+  accessToken: string,
+  input: { permissions: readonly TokenPermission[] },
+  begun: { pendingId: string; nonce: string; description: string },
+  call: FlowCall,
+): Promise<FlowResult<GeneratedTokenView>> {
   call.progress({ step: 'generating' });
   const generated = await client.tokens.generate(
-    access.value.accessToken,
-    { permissions: [...input.permissions], description: begun.value.description },
+    accessToken,
+    { permissions: [...input.permissions], description: begun.description },
     call.signal,
   );
   if (!generated.ok) {
     if (isLostAnswer(generated.error) || generated.error.code === 'ABORTED') {
       // Maybe created, secret unseen: revoke what carries our nonce, then close the intent. If
       // KSeF is unreachable now, the intent stays for the next start.
-      const orphans = await revokeOrphans(client, access.value.accessToken, begun.value.nonce, call);
-      if (orphans.ok) await deps.vault.abandonTokenGeneration({ pendingId: begun.value.pendingId });
+      const orphans = await revokeOrphans(client, accessToken, begun.nonce, call);
+      if (orphans.ok) await deps.vault.abandonTokenGeneration({ pendingId: begun.pendingId });
     } else {
-      await deps.vault.abandonTokenGeneration({ pendingId: begun.value.pendingId });
+      await deps.vault.abandonTokenGeneration({ pendingId: begun.pendingId });
     }
     return generated;
   }
   const { referenceNumber, token: secret } = generated.value;
   // Sealed before anything else happens: from here on a crash loses nothing.
   let saved = await deps.vault.recordTokenGenerated({
-    pendingId: begun.value.pendingId,
+    pendingId: begun.pendingId,
     referenceNumber,
     secret,
   });
   if (!saved.ok && saved.error.reason === 'STORAGE_FAILED')
     saved = await deps.vault.recordTokenGenerated({
-      pendingId: begun.value.pendingId,
+      pendingId: begun.pendingId,
       referenceNumber,
       secret,
     });
   if (!saved.ok) {
     // A secret the vault could not keep is a liability: revoke the token rather than show it.
-    await client.tokens.revoke(access.value.accessToken, referenceNumber);
-    await deps.vault.abandonTokenGeneration({ pendingId: begun.value.pendingId });
+    await client.tokens.revoke(accessToken, referenceNumber);
+    await deps.vault.abandonTokenGeneration({ pendingId: begun.pendingId });
     return saved;
   }
   call.progress({ step: 'done', referenceNumber });
@@ -204,7 +219,8 @@ export async function awaitTokenActiveFlow(
   const company = await findCompany(deps, token.companyId);
   if (!company.ok) return company;
   const pending = (await deps.vault.pendingWork()).find((p) => p.kind === 'token' && p.tokenId === tokenId);
-  return activateToken(deps, company.value, token, pending, call);
+  if (!pending) return activateToken(deps, company.value, token, undefined, call);
+  return holding(deps, pending.id, () => activateToken(deps, company.value, token, pending, call));
 }
 
 export async function revokeKsefTokenFlow(

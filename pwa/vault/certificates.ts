@@ -432,3 +432,39 @@ export async function unwrapCertificateKey(
     ...(cert.value.certificateDer ? { certificateDer: cert.value.certificateDer } : {}),
   });
 }
+
+/**
+ * KSeF says the certificate is revoked (the wallet revoked it, or someone did elsewhere): it stays
+ * as a record, can no longer be the default or log in, and its key is dropped — a revoked
+ * certificate is never reused (REFERENCE §3.9).
+ */
+export async function markCertificateRevoked(
+  ctx: VaultContext,
+  u: Unlocked,
+  input: { certificateId: string },
+): Promise<VaultResult<CertificateView>> {
+  const cert = await findCertificate(ctx, input.certificateId);
+  if (!cert.ok) return cert;
+  if (cert.value.state === 'revoked') return ok(certificateView(cert.value));
+  const { wrappedKey: _dropped, ...rest } = cert.value;
+  const updated: CertificateRow = {
+    ...rest,
+    state: 'revoked',
+    isDefault: 0,
+    updatedAt: ctx.platform.clock.now(),
+  };
+  return commit(ctx, u, {
+    tables: ['certificates'],
+    log: [
+      {
+        kind: 'certificate-revoked',
+        companyId: cert.value.companyId,
+        detail: { certificate: cert.value.serialNumber ?? cert.value.name },
+      },
+    ],
+    write: async () => {
+      await ctx.db.certificates.put(updated);
+      return certificateView(updated);
+    },
+  });
+}

@@ -9,12 +9,18 @@
  * (BroadcastChannel), then closes this worker: a closed worker's memory goes with it, which is the
  * only wipe JS has. The next page to connect starts a new, locked worker. When the last page
  * closes, the browser ends the worker too, so a browser restart always starts locked.
+ *
+ * The KSeF flows (pwa/flows) run here too, next to the keys (SECURITY.md T1, T10): they sign and
+ * encrypt only for challenges they fetched themselves, reach KSeF through the page that called them
+ * (which forwards each request to the extension), and keep access tokens in this worker's memory.
  */
 
 import type { LockReason } from '../../shared/domain/lock-policy.ts';
 import { systemClock } from '../../shared/platform.ts';
+import type { FlowMethod } from '../flows/flow-api.ts';
+import { createFlowService } from '../flows/flow-service.ts';
 import { closingLockName, RPC } from './rpc-contract.ts';
-import { serveVault } from './rpc-server.ts';
+import { type FlowRunner, serveVault } from './rpc-server.ts';
 import { VAULT_DB_NAME } from './schema.ts';
 import type { Vault } from './vault-api.ts';
 import { VaultService } from './vault-service.ts';
@@ -58,6 +64,11 @@ const service = new VaultService({
   },
   database: { name: databaseName(self.name) },
 });
+
+const flowService = createFlowService({ vault: service, subtle: self.crypto.subtle, clock: systemClock });
+const flows: FlowRunner = {
+  run: (method, params, link) => flowService.run(method as FlowMethod, params as never, link),
+};
 
 const connections: { notify(e: Parameters<Parameters<typeof service.onEvent>[0]>[0]): void }[] = [];
 const channel = new BroadcastChannel(RPC.BROADCAST_CHANNEL);
@@ -111,5 +122,5 @@ const vault: Vault = new Proxy(service, {
 self.addEventListener('connect', (e: MessageEvent) => {
   const port = e.ports[0];
   if (!port) return;
-  connections.push(serveVault(port, vault));
+  connections.push(serveVault(port, vault, flows));
 });

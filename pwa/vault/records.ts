@@ -180,6 +180,7 @@ export const ACTIVITY_KINDS = [
   'approval-confirmed',
   'backup-exported',
   'backup-imported',
+  'certificate-revoked',
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export type ActivityDetail = Readonly<Record<string, string | number | boolean>>;

@@ -4,13 +4,15 @@
  * before reading anything else; the page checks every reply and event. Methods are exactly the
  * `Vault` interface — no generic sign, decrypt or export, and no method returns a key (T1, T10).
  *
- * Flow operations (signing an AuthTokenRequest, encrypting a KSeF token, refreshing a session) will
- * be added here as their own methods once the KSeF flows run inside the worker: each takes the flow's
- * inputs, never a document or challenge to sign, because the worker must fetch the challenge itself.
+ * The KSeF flows (pwa/flows: logins, tokens, certificates, sessions, pending work) are methods of the
+ * same RPC, each with its own strict schema (FLOW_RPC_METHODS): each takes the flow's inputs — a
+ * company, a credential id, a picked file — never a document or challenge to sign, because the worker
+ * fetches every challenge itself (T10). How a page calls one and how to add one: pwa/flows/FLOWS.md.
  */
 import * as v from 'valibot';
 import { ARGON2ID } from '../../shared/crypto/kdf.ts';
 import { LOCK_REASONS } from '../../shared/domain/lock-policy.ts';
+import { FLOW_METHODS } from '../flows/flow-contract.ts';
 import { CERTIFICATE_TYPES, SESSION_METHODS, TOKEN_PERMISSIONS, TOKEN_STATUSES } from './records.ts';
 import type { Vault, VaultEvent } from './vault-api.ts';
 
@@ -133,11 +135,21 @@ export const METHODS = {
 export type VaultMethod = keyof typeof METHODS;
 export const VAULT_METHODS = Object.freeze(Object.keys(METHODS) as VaultMethod[]);
 
+/** The flow methods of the key worker (pwa/flows/flow-contract.ts); other features add their tables here. */
+export const FLOW_RPC_METHODS = Object.freeze({ ...FLOW_METHODS });
+export type FlowRpcMethod = keyof typeof FLOW_RPC_METHODS;
+export const isFlowRpcMethod = (m: string): m is FlowRpcMethod => Object.hasOwn(FLOW_RPC_METHODS, m);
+export type RpcMethod = VaultMethod | FlowRpcMethod;
+export const RPC_METHODS = Object.freeze([
+  ...VAULT_METHODS,
+  ...(Object.keys(FLOW_RPC_METHODS) as FlowRpcMethod[]),
+]);
+
 export const RequestSchema = v.strictObject({
   rpc: v.literal(RPC.PROTOCOL),
   v: v.literal(RPC.VERSION),
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
-  method: v.picklist(VAULT_METHODS),
+  method: v.picklist(RPC_METHODS),
   params: v.unknown(),
 });
 export type RpcRequest = v.InferOutput<typeof RequestSchema>;

@@ -4,9 +4,25 @@
  * envelope with an id). Senders: a SharedWorker port can only be opened by a page of the same
  * origin (the browser enforces it), so the origin check is the browser's; what is checked here is
  * the message.
+ *
+ * Flow methods (pwa/flows) run with this port as their way to KSeF: each KSeF request of the flow
+ * is relayed to the page that called it (relay-transport.ts), and the flow's progress goes back to
+ * the same page as events. The relay's answers arrive on this port too and are taken first.
  */
 import * as v from 'valibot';
-import { METHODS, RequestSchema, RPC, type RpcReply } from './rpc-contract.ts';
+import type { Transport } from '../../shared/platform.ts';
+import type { FlowProgress } from '../flows/flow-api.ts';
+import { createRelayTransport } from '../flows/relay-transport.ts';
+import {
+  FLOW_RPC_METHODS,
+  type FlowRpcMethod,
+  isFlowRpcMethod,
+  METHODS,
+  RequestSchema,
+  RPC,
+  type RpcReply,
+  type VaultMethod,
+} from './rpc-contract.ts';
 import type { Vault, VaultEvent } from './vault-api.ts';
 
 export type RpcPort = {
@@ -15,9 +31,32 @@ export type RpcPort = {
   start?(): void;
 };
 
-export function serveVault(port: RpcPort, vault: Vault): { notify(e: VaultEvent): void } {
+/** What a flow call gets from the port it came on. */
+export type FlowPortLink = {
+  readonly transport: Transport;
+  progress(p: FlowProgress): void;
+};
+
+/** The worker's flow methods (flow-service.ts), already validated arguments in. */
+export type FlowRunner = {
+  run(method: FlowRpcMethod, params: unknown, link: FlowPortLink): Promise<unknown>;
+};
+
+export function serveVault(port: RpcPort, vault: Vault, flows?: FlowRunner): { notify(e: VaultEvent): void } {
+  const relay = createRelayTransport(port);
+  const link: FlowPortLink = {
+    transport: relay,
+    progress: (progress) => {
+      try {
+        port.postMessage({ rpc: RPC.PROTOCOL, v: RPC.VERSION, progress });
+      } catch {
+        // A progress event that cannot be posted is only a missed update.
+      }
+    },
+  };
   port.addEventListener('message', (e) => {
-    void handle(port, vault, e.data);
+    if (relay.accept(e.data)) return;
+    void handle(port, vault, flows, link, e.data);
   });
   port.start?.();
   return {
@@ -25,7 +64,13 @@ export function serveVault(port: RpcPort, vault: Vault): { notify(e: VaultEvent)
   };
 }
 
-async function handle(port: RpcPort, vault: Vault, data: unknown): Promise<void> {
+async function handle(
+  port: RpcPort,
+  vault: Vault,
+  flows: FlowRunner | undefined,
+  link: FlowPortLink,
+  data: unknown,
+): Promise<void> {
   const req = v.safeParse(RequestSchema, data);
   if (!req.success) {
     const id = (data as { id?: unknown })?.id;
@@ -34,7 +79,8 @@ async function handle(port: RpcPort, vault: Vault, data: unknown): Promise<void>
     return;
   }
   const { id, method, params } = req.output;
-  const schema = METHODS[method];
+  const flow = isFlowRpcMethod(method);
+  const schema = flow ? FLOW_RPC_METHODS[method] : METHODS[method as VaultMethod];
   const args = v.safeParse(schema as v.GenericSchema, params);
   if (!args.success) {
     const path = args.issues[0]?.path?.map((p) => String(p.key)).join('.') ?? '';
@@ -42,8 +88,14 @@ async function handle(port: RpcPort, vault: Vault, data: unknown): Promise<void>
     return;
   }
   try {
-    const fn = vault[method] as (arg: unknown) => Promise<unknown>;
-    const result = await fn.call(vault, args.output);
+    let result: unknown;
+    if (flow) {
+      if (!flows) return reply(port, failure(id, 'BAD_MESSAGE', 'BAD_REQUEST', `${method}: no flows here`));
+      result = await flows.run(method, args.output, link);
+    } else {
+      const fn = vault[method as VaultMethod] as (arg: unknown) => Promise<unknown>;
+      result = await fn.call(vault, args.output);
+    }
     reply(port, { rpc: RPC.PROTOCOL, v: RPC.VERSION, id, result });
   } catch {
     // Never the exception's text: it could quote an argument (a passphrase, a secret).

@@ -167,3 +167,38 @@ export class AccessTokenMemory {
     return this.#tokens.size;
   }
 }
+
+/**
+ * A refreshed access token's new expiry (REFERENCE §3.6): clear metadata for the screens; the token
+ * itself stays in `AccessTokenMemory`. Not logged — a refresh is routine, and the log would fill.
+ */
+export async function recordAccessRefreshed(
+  ctx: VaultContext,
+  u: Unlocked,
+  input: { sessionId: string; accessValidUntil: string },
+): Promise<VaultResult<SessionView>> {
+  if (typeof input.sessionId !== 'string') return vfail('BAD_REQUEST', 'sessionId');
+  if (!isIsoDateTime(input.accessValidUntil)) return vfail('BAD_REQUEST', 'accessValidUntil');
+  const s = await ctx.db.sessions.get(input.sessionId);
+  if (!s) return vfail('NOT_FOUND', 'session');
+  if (s.state !== 'active') return vfail('WRONG_STAGE', s.state);
+  const updated: SessionRow = {
+    ...s,
+    accessValidUntil: input.accessValidUntil,
+    updatedAt: ctx.platform.clock.now(),
+  };
+  return commit(ctx, u, {
+    tables: ['sessions'],
+    write: async () => {
+      const current = await ctx.db.sessions.get(s.id);
+      if (current?.state !== 'active')
+        throw new AbortWrite(vaultError('WRONG_STAGE', current?.state ?? 'gone'));
+      await ctx.db.sessions.put({
+        ...current,
+        accessValidUntil: input.accessValidUntil,
+        updatedAt: updated.updatedAt,
+      });
+      return sessionView(updated);
+    },
+  });
+}

@@ -10,8 +10,23 @@
 import * as v from 'valibot';
 import type { LockReason } from '../../shared/domain/lock-policy.ts';
 import { LOCK_REASONS } from '../../shared/domain/lock-policy.ts';
+import type { Transport } from '../../shared/platform.ts';
+import type { FlowProgress } from '../flows/flow-api.ts';
+import { createFlowClient, type FlowClient } from '../flows/flow-client.ts';
+import { FLOW_PLAIN_METHODS, ProgressEventSchema } from '../flows/flow-contract.ts';
+import { answerRelay } from '../flows/relay-transport.ts';
 import type { VaultError } from './errors.ts';
-import { EventSchema, isPlainData, ReplySchema, RPC, type VaultMethod } from './rpc-contract.ts';
+import {
+  EventSchema,
+  FLOW_RPC_METHODS,
+  type FlowRpcMethod,
+  isFlowRpcMethod,
+  isPlainData,
+  ReplySchema,
+  RPC,
+  type RpcMethod,
+  type VaultMethod,
+} from './rpc-contract.ts';
 import type { RpcPort } from './rpc-server.ts';
 import type { Vault, VaultEvent, VaultStatus } from './vault-api.ts';
 
@@ -83,7 +98,15 @@ export type VaultClientOptions = {
   readonly onEvent?: (e: VaultEvent) => void;
   /** Argon2id, re-keying or a 50 MiB import take seconds; a worker that closed never answers. */
   readonly timeoutMs?: number;
+  /**
+   * The page's way to KSeF (the extension link): the key worker's flows send each KSeF request
+   * through the page that called them, and this page passes it on unchanged.
+   */
+  readonly transport?: Transport;
 };
+
+/** A flow may poll KSeF for minutes (auth status on DEMO/PRD: 5 min budget, REFERENCE §5.1). */
+export const FLOW_TIMEOUT_MS = 10 * 60 * 1000;
 
 type Waiter = { resolve(v: unknown): void; reject(e: unknown): void; timer: ReturnType<typeof setTimeout> };
 
@@ -92,7 +115,14 @@ const newId = () =>
     b.toString(16).padStart(2, '0'),
   ).join('');
 
-export type VaultClient = Vault & { readonly locked: boolean; close(): void };
+export type VaultClient = Vault & {
+  readonly locked: boolean;
+  /** The key worker's KSeF flows (pwa/flows/FLOWS.md). */
+  readonly flows: FlowClient;
+  /** Any flow method by name, with its operation id in `params` (features that add their own). */
+  invokeFlow(method: FlowRpcMethod, params: unknown): Promise<unknown>;
+  close(): void;
+};
 
 export function createVaultClient(
   port: RpcPort & { close?(): void },
@@ -106,8 +136,16 @@ export function createVaultClient(
     locked = true;
     options.onLocked?.(reason);
   };
+  const progressListeners = new Map<string, (p: FlowProgress) => void>();
   port.addEventListener('message', (e) => {
     const data = e.data as { id?: unknown; event?: unknown };
+    // A KSeF request of a flow this page called: passed to the extension, the answer posted back.
+    if (answerRelay(data, port, options.transport)) return;
+    if (data && typeof data === 'object' && 'progress' in data) {
+      const p = v.safeParse(ProgressEventSchema, data);
+      if (p.success) progressListeners.get(p.output.progress.operationId)?.(p.output.progress);
+      return;
+    }
     if (data && typeof data === 'object' && 'event' in data) {
       const ev = v.safeParse(EventSchema, data);
       if (!ev.success) return;
@@ -125,19 +163,24 @@ export function createVaultClient(
   });
   port.start?.();
 
-  const request = (method: VaultMethod, params: unknown): Promise<unknown> =>
+  const request = (method: RpcMethod, params: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = newId();
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        reject(new VaultUnavailableError(method));
-      }, timeoutMs);
+      const timer = setTimeout(
+        () => {
+          waiting.delete(id);
+          reject(new VaultUnavailableError(method));
+        },
+        isFlowRpcMethod(method) ? Math.max(timeoutMs, FLOW_TIMEOUT_MS) : timeoutMs,
+      );
       waiting.set(id, { resolve, reject, timer });
       port.postMessage({ rpc: RPC.PROTOCOL, v: RPC.VERSION, id, method, params });
     });
 
-  const invoke = async (method: VaultMethod, params: unknown): Promise<unknown> => {
-    const isResult = RESULT_METHODS.has(method);
+  const invoke = async (method: RpcMethod, params: unknown): Promise<unknown> => {
+    const isResult = isFlowRpcMethod(method)
+      ? !FLOW_PLAIN_METHODS.has(method as never)
+      : RESULT_METHODS.has(method as VaultMethod);
     let reply: unknown;
     try {
       reply = await request(method, params);
@@ -171,6 +214,15 @@ export function createVaultClient(
     if (s.state === 'unlocked') locked = false;
     return s;
   };
+  // Flow methods by name too, for features that call them directly (e.g. the hand-off's).
+  for (const method of Object.keys(FLOW_RPC_METHODS) as FlowRpcMethod[]) {
+    client[method] = (arg?: unknown) => invoke(method, arg);
+  }
+  const flows = createFlowClient((method, params) => invoke(method, params), progressListeners);
+  Object.defineProperty(client, 'flows', { value: flows, enumerable: true });
+  Object.defineProperty(client, 'invokeFlow', {
+    value: (method: FlowRpcMethod, params: unknown) => invoke(method, params),
+  });
   // defineProperty, not Object.assign: assign would copy the getter's current value, not the getter.
   Object.defineProperty(client, 'locked', { get: () => locked, enumerable: true });
   Object.defineProperty(client, 'close', {

@@ -19,6 +19,7 @@ import {
   completeEnrollment,
   failEnrollment,
   listCertificates,
+  markCertificateRevoked,
   prepareEnrollment,
   recordEnrollmentSubmitted,
   removeCertificate,
@@ -35,7 +36,14 @@ import {
   VAULT_SCHEMA_VERSION,
   type VaultDatabase,
 } from './schema.ts';
-import { AccessTokenMemory, endSession, listSessions, openRefreshToken, recordSession } from './sessions.ts';
+import {
+  AccessTokenMemory,
+  endSession,
+  listSessions,
+  openRefreshToken,
+  recordAccessRefreshed,
+  recordSession,
+} from './sessions.ts';
 import {
   abandonTokenGeneration,
   beginTokenGeneration,
@@ -410,9 +418,9 @@ export class VaultService implements Vault {
   }
 
   /**
-   * For the KSeF flows that will run inside the key worker (SECURITY.md T10): signing keys come out
-   * non-extractable, secrets only as values for the flow that sends them to KSeF. Not part of the
-   * RPC contract; a page cannot call these.
+   * For the KSeF flows inside the key worker (pwa/flows, SECURITY.md T10): signing keys come out
+   * non-extractable, secrets only as values for the flow that sends them to KSeF, and the few writes
+   * only a flow makes. Not part of the RPC contract; a page cannot call these.
    */
   readonly flows = {
     signingKey: async (certificateId: string) => {
@@ -431,6 +439,15 @@ export class VaultService implements Vault {
       const u = await this.#unlocked();
       return u.ok ? storedEnrollmentCsr(this.#ctx, u.value, pendingId) : u;
     },
+    /** SECURITY.md §4: revoking and Credentials* tokens need the passphrase re-entered. */
+    confirmPassphrase: async (passphrase: string) => {
+      const u = await this.#unlocked();
+      return u.ok ? confirmPassphrase(this.#ctx, passphrase) : u;
+    },
+    sessionRefreshed: (input: { sessionId: string; accessValidUntil: string }) =>
+      this.#write((u) => recordAccessRefreshed(this.#ctx, u, input)),
+    certificateRevoked: (input: { certificateId: string }) =>
+      this.#write((u) => markCertificateRevoked(this.#ctx, u, input)),
   };
 
   close(): void {
