@@ -33,8 +33,28 @@ function trustedWorkerUrl(): string | TrustedScriptURL {
   return policy.createScriptURL(SERVICE_WORKER_PATH);
 }
 
-export function registerServiceWorker(): void {
+export type ServiceWorkerOptions = {
+  /**
+   * Runs when a new worker (new code) takes over a page that an older one controlled, right before
+   * the page reloads: the app locks the vault here (SECURITY.md T11 "lock and reload on
+   * controllerchange": keys unlocked under the old code must not serve the new one).
+   */
+  readonly beforeReload?: () => void | Promise<void>;
+};
+
+export function registerServiceWorker(options: ServiceWorkerOptions = {}): void {
   if (!('serviceWorker' in navigator)) return;
+  // The first install also claims the page (clientsClaim); that is no change of code, no reload.
+  const controlledAtStart = navigator.serviceWorker.controller !== null;
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!controlledAtStart || reloading) return;
+    reloading = true;
+    void Promise.resolve()
+      .then(() => options.beforeReload?.())
+      .catch(() => {})
+      .finally(() => location.reload());
+  });
   // updateViaCache 'none': the worker script itself never comes from an HTTP cache (SECURITY.md T11).
   const wb = new Workbox(trustedWorkerUrl(), { updateViaCache: 'none' });
   void wb.register();
