@@ -17,6 +17,7 @@ import { createKsefClient, createLoginLimiter, type KsefClient } from '../../sha
 import type { KsefRequest } from '../../shared/ksef/transport-types.ts';
 import { type Clock, systemClock, type Transport } from '../../shared/platform.ts';
 import { tally } from './ledger.ts';
+import { instantWaits } from './support/clock.ts';
 import {
   type Credentials,
   checkOutcome,
@@ -35,23 +36,6 @@ let creds: Credentials;
 const sequences = new Map<FlowName, string[]>();
 
 type Hook = (req: KsefRequest, n: number) => void;
-
-/**
- * The client's clock: real time plus the waits it asked for, which return at once (a 429 storm's
- * Retry-After, retry back-off, poll delays) — so a storm costs milliseconds, not seconds, and the
- * client still sees the time it waited pass. The sandbox keeps real time.
- */
-function instantWaits(offsetMs = 0): Clock {
-  let waited = offsetMs;
-  return {
-    now: () => Date.now() + waited,
-    sleep: async (ms, signal) => {
-      if (signal?.aborted) throw signal.reason;
-      waited += Math.max(0, ms);
-      await new Promise((r) => setImmediate(r));
-    },
-  };
-}
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
