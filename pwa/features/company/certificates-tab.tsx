@@ -179,81 +179,84 @@ export function CertificatesTab(props: {
                         '—'
                       )}
                     </td>
-                    <td class="actions">
-                      {c.state === 'enrolling' ? (
-                        <>
+                    <td>
+                      <div class="actions">
+                        {c.state === 'enrolling' ? (
+                          <>
+                            <button
+                              type="button"
+                              class="button button--small"
+                              disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
+                              onClick={() => {
+                                if (!wallet) return;
+                                void action.run(
+                                  'status',
+                                  (o) => getEnrollmentStatus(wallet, c.id, o),
+                                  (v) => {
+                                    if (v.serialNumber)
+                                      setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
+                                    return v.serialNumber
+                                      ? t('enrollmentIssued', { serial: v.serialNumber })
+                                      : t('enrollmentStatusLine', {
+                                          code: v.statusCode ?? '',
+                                          description: v.statusDescription ?? '',
+                                        });
+                                  },
+                                );
+                              }}
+                            >
+                              {t('getStatus')}
+                            </button>
+                            <button
+                              type="button"
+                              class="button button--small"
+                              disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
+                              onClick={() => {
+                                if (!wallet) return;
+                                void action.run(
+                                  'retrieve',
+                                  (o) => retrieveCertificate(wallet, c.id, o),
+                                  enrollmentDone,
+                                );
+                              }}
+                            >
+                              {t('retrieve')}
+                            </button>
+                          </>
+                        ) : null}
+                        {canLogIn(c) ? (
                           <button
                             type="button"
                             class="button button--small"
-                            disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
+                            disabled={blocked !== null || busy}
                             onClick={() => {
                               if (!wallet) return;
                               void action.run(
-                                'status',
-                                (o) => getEnrollmentStatus(wallet, c.id, o),
-                                (v) => {
-                                  if (v.serialNumber) setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
-                                  return v.serialNumber
-                                    ? t('enrollmentIssued', { serial: v.serialNumber })
-                                    : t('enrollmentStatusLine', {
-                                        code: v.statusCode ?? '',
-                                        description: v.statusDescription ?? '',
-                                      });
-                                },
+                                'login',
+                                (o) => logInWithCertificate(wallet, company.id, c.id, o),
+                                (s) =>
+                                  t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber }),
                               );
                             }}
                           >
-                            {t('getStatus')}
+                            {t('loginKsefCertificate')}
                           </button>
+                        ) : null}
+                        {c.state === 'active' && c.serialNumber ? (
                           <button
                             type="button"
-                            class="button button--small"
-                            disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
+                            class="button button--small button--danger"
+                            disabled={blocked !== null || busy}
                             onClick={() => {
-                              if (!wallet) return;
-                              void action.run(
-                                'retrieve',
-                                (o) => retrieveCertificate(wallet, c.id, o),
-                                enrollmentDone,
-                              );
+                              setRevokeError(null);
+                              setReason('Unspecified');
+                              setRevoking(c);
                             }}
                           >
-                            {t('retrieve')}
+                            {t('revoke')}
                           </button>
-                        </>
-                      ) : null}
-                      {canLogIn(c) ? (
-                        <button
-                          type="button"
-                          class="button button--small"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            if (!wallet) return;
-                            void action.run(
-                              'login',
-                              (o) => logInWithCertificate(wallet, company.id, c.id, o),
-                              (s) =>
-                                t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber }),
-                            );
-                          }}
-                        >
-                          {t('loginKsefCertificate')}
-                        </button>
-                      ) : null}
-                      {c.state === 'active' && c.serialNumber ? (
-                        <button
-                          type="button"
-                          class="button button--small button--danger"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            setRevokeError(null);
-                            setReason('Unspecified');
-                            setRevoking(c);
-                          }}
-                        >
-                          {t('revoke')}
-                        </button>
-                      ) : null}
+                        ) : null}
+                      </div>
                     </td>
                   </tr>
                 );

@@ -9,7 +9,12 @@ import type { Locale } from '../../../shared/i18n/translate.ts';
 import type { Translate } from '../../app/strings.ts';
 import { type Action, useAction } from '../../app/use-action.ts';
 import type { Wallet } from '../../app/wallet.ts';
-import type { AuthRequestView, PreparedRequestView, SessionSummary } from '../../flows/flow-api.ts';
+import type {
+  AuthRequestView,
+  FlowResult,
+  PreparedRequestView,
+  SessionSummary,
+} from '../../flows/flow-api.ts';
 import { ActionStatus } from '../../ui/action-status.tsx';
 import { logInWithCertificate } from '../login/log-in-with-certificate.ts';
 import { logInWithTestCertificate } from '../login/log-in-with-test-certificate.ts';
@@ -75,20 +80,26 @@ export function GeneralTab(props: {
   const runLogin = (name: string, fn: Parameters<Action['run']>[1]) =>
     void action.run(name, fn as Parameters<Action['run']>[1], (s) => loggedIn(s as SessionSummary));
 
+  // Submit and (by default) the automatic polling run as one action: no idle moment between them.
   const submitFile = async (bytes: Uint8Array) => {
     if (!wallet || !prepared) return;
-    const submitted = await action.run(
+    const requestId = prepared.requestId;
+    const r = await action.run(
       'submit',
-      (o) => submitSignedRequest(wallet, prepared.requestId, bytes, o),
-      (r) => t('submitted', { ref: r.referenceNumber }),
+      async (o): Promise<FlowResult<{ submitted: AuthRequestView; session?: SessionSummary }>> => {
+        const submitted = await submitSignedRequest(wallet, requestId, bytes, o);
+        if (!submitted.ok) return submitted;
+        setPrepared(null);
+        void loadRequests();
+        if (!automatic) return { ok: true, value: { submitted: submitted.value } };
+        const session = await awaitLogin(wallet, submitted.value.referenceNumber, o);
+        return session.ok
+          ? { ok: true, value: { submitted: submitted.value, session: session.value } }
+          : session;
+      },
+      (v) => (v.session ? loggedIn(v.session) : t('submitted', { ref: v.submitted.referenceNumber })),
     );
-    await loadRequests();
-    if (!submitted?.ok) return;
-    setPrepared(null);
-    if (automatic) {
-      await action.run('await', (o) => awaitLogin(wallet, submitted.value.referenceNumber, o), loggedIn);
-      await loadRequests();
-    }
+    if (r) await loadRequests();
   };
 
   return (
@@ -103,6 +114,8 @@ export function GeneralTab(props: {
           t={t}
         />
       ) : null}
+
+      <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="general" />
 
       <section class="section" aria-labelledby={`${company.id}-session-h`}>
         <h3 id={`${company.id}-session-h`}>{t('currentSessionTitle')}</h3>
@@ -228,43 +241,45 @@ export function GeneralTab(props: {
                       : t('statusUnknown')}
                     {r.redeemed ? ` · ${t('redeemed')}` : ''}
                   </td>
-                  <td class="actions">
-                    <button
-                      type="button"
-                      class="button button--small"
-                      disabled={blocked !== null || busy}
-                      onClick={async () => {
-                        if (!wallet) return;
-                        await action.run(
-                          'status',
-                          (o) => getAuthStatus(wallet, r.referenceNumber, o),
-                          (v) =>
-                            t('authStatusLine', {
-                              code: v.statusCode ?? '',
-                              description: v.statusDescription ?? '',
-                            }),
-                        );
-                        await loadRequests();
-                      }}
-                    >
-                      {t('getStatus')}
-                    </button>
-                    <button
-                      type="button"
-                      class="button button--small"
-                      disabled={blocked !== null || busy || r.redeemed}
-                      onClick={async () => {
-                        if (!wallet) return;
-                        await action.run(
-                          'redeem',
-                          (o) => redeemAccessToken(wallet, r.referenceNumber, o),
-                          loggedIn,
-                        );
-                        await loadRequests();
-                      }}
-                    >
-                      {t('redeemAccessToken')}
-                    </button>
+                  <td>
+                    <div class="actions">
+                      <button
+                        type="button"
+                        class="button button--small"
+                        disabled={blocked !== null || busy}
+                        onClick={async () => {
+                          if (!wallet) return;
+                          await action.run(
+                            'status',
+                            (o) => getAuthStatus(wallet, r.referenceNumber, o),
+                            (v) =>
+                              t('authStatusLine', {
+                                code: v.statusCode ?? '',
+                                description: v.statusDescription ?? '',
+                              }),
+                          );
+                          await loadRequests();
+                        }}
+                      >
+                        {t('getStatus')}
+                      </button>
+                      <button
+                        type="button"
+                        class="button button--small"
+                        disabled={blocked !== null || busy || r.redeemed}
+                        onClick={async () => {
+                          if (!wallet) return;
+                          await action.run(
+                            'redeem',
+                            (o) => redeemAccessToken(wallet, r.referenceNumber, o),
+                            loggedIn,
+                          );
+                          await loadRequests();
+                        }}
+                      >
+                        {t('redeemAccessToken')}
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -310,7 +325,6 @@ export function GeneralTab(props: {
           </p>
         )}
       </section>
-      <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="general" />
     </div>
   );
 }

@@ -169,35 +169,37 @@ export function SessionsTab(props: {
                     <td>{formatDateTime(s.accessValidUntil, locale)}</td>
                     <td>{formatDateTime(s.refreshValidUntil, locale)}</td>
                     <td>{s.handedTo ?? '—'}</td>
-                    <td class="actions">
-                      {live && s.handedTo === undefined && s.hasRefreshToken ? (
-                        <button
-                          type="button"
-                          class="button button--small"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            if (!wallet) return;
-                            void action.run(
-                              'refresh',
-                              (o) => refreshSession(wallet, s.id, o),
-                              (r) =>
-                                t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) }),
-                            );
-                          }}
-                        >
-                          {t('refresh')}
-                        </button>
-                      ) : null}
-                      {s.state === 'active' ? (
-                        <button
-                          type="button"
-                          class="button button--small button--danger"
-                          disabled={blocked !== null || busy}
-                          onClick={() => void revoke(s.referenceNumber)}
-                        >
-                          {t('revoke')}
-                        </button>
-                      ) : null}
+                    <td>
+                      <div class="actions">
+                        {live && s.handedTo === undefined && s.hasRefreshToken ? (
+                          <button
+                            type="button"
+                            class="button button--small"
+                            disabled={blocked !== null || busy}
+                            onClick={() => {
+                              if (!wallet) return;
+                              void action.run(
+                                'refresh',
+                                (o) => refreshSession(wallet, s.id, o),
+                                (r) =>
+                                  t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) }),
+                              );
+                            }}
+                          >
+                            {t('refresh')}
+                          </button>
+                        ) : null}
+                        {s.state === 'active' ? (
+                          <button
+                            type="button"
+                            class="button button--small button--danger"
+                            disabled={blocked !== null || busy}
+                            onClick={() => void revoke(s.referenceNumber)}
+                          >
+                            {t('revoke')}
+                          </button>
+                        ) : null}
+                      </div>
                     </td>
                   </tr>
                 );

@@ -254,38 +254,40 @@ export function TokensTab(props: {
                         '—'
                       )}
                     </td>
-                    <td class="actions">
-                      {tok.status === 'Active' ? (
-                        <button
-                          type="button"
-                          class="button button--small"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            if (!wallet) return;
-                            void action.run(
-                              'login',
-                              (o) => logInWithToken(wallet, company.id, tok.id, o),
-                              (v) =>
-                                t('loggedIn', { method: methodLabel(v.method, t), ref: v.referenceNumber }),
-                            );
-                          }}
-                        >
-                          {t('loginKsefToken')}
-                        </button>
-                      ) : null}
-                      {tok.status === 'Active' || tok.status === 'Pending' ? (
-                        <button
-                          type="button"
-                          class="button button--small button--danger"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            setDialogError(null);
-                            setRevoking({ referenceNumber: tok.referenceNumber, label });
-                          }}
-                        >
-                          {t('deactivate')}
-                        </button>
-                      ) : null}
+                    <td>
+                      <div class="actions">
+                        {tok.status === 'Active' ? (
+                          <button
+                            type="button"
+                            class="button button--small"
+                            disabled={blocked !== null || busy}
+                            onClick={() => {
+                              if (!wallet) return;
+                              void action.run(
+                                'login',
+                                (o) => logInWithToken(wallet, company.id, tok.id, o),
+                                (v) =>
+                                  t('loggedIn', { method: methodLabel(v.method, t), ref: v.referenceNumber }),
+                              );
+                            }}
+                          >
+                            {t('loginKsefToken')}
+                          </button>
+                        ) : null}
+                        {tok.status === 'Active' || tok.status === 'Pending' ? (
+                          <button
+                            type="button"
+                            class="button button--small button--danger"
+                            disabled={blocked !== null || busy}
+                            onClick={() => {
+                              setDialogError(null);
+                              setRevoking({ referenceNumber: tok.referenceNumber, label });
+                            }}
+                          >
+                            {t('deactivate')}
+                          </button>
+                        ) : null}
+                      </div>
                     </td>
                   </tr>
                 );

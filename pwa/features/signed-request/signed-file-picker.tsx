@@ -29,11 +29,15 @@ export function SignedFilePicker(props: {
         aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
         aria-invalid={error ? 'true' : undefined}
         onChange={async (e) => {
-          const file = e.currentTarget.files?.[0];
+          const input = e.currentTarget;
+          const file = input.files?.[0];
           if (!file || !props.expected) return;
+          const bytes = new Uint8Array(await file.arrayBuffer());
+          // Cleared, so that picking the same file again (signed anew) is a change too.
+          input.value = '';
           const check = await checkSignedFile(
             { subtle: crypto.subtle, nowMs: Date.now() },
-            new Uint8Array(await file.arrayBuffer()),
+            bytes,
             props.expected,
           );
           if (!check.ok) {

@@ -174,24 +174,34 @@ export async function waitForText(
   return textOf(page, selector);
 }
 
-/** Waits until a section's action finished (its status line idle) and returns its outcome. */
+/**
+ * Waits until a section's action finished (its status line idle, a message or an error shown) and
+ * returns its outcome. `changedFrom`: the outcome shown before, so that an action that has not
+ * started yet is not mistaken for one that finished.
+ */
 export async function actionOutcome(
   page: Page,
   section: string,
-  timeout = 60_000,
+  options: { timeout?: number; changedFrom?: { done: string; error: string } } = {},
 ): Promise<{ done: string; error: string }> {
   await page.waitForFunction(
-    (s) => {
+    (s, before) => {
+      const t = (sel: string) => (document.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
       const status = document.querySelector(`[data-testid="${s}-status"]`);
-      return (
-        status?.getAttribute('data-state') === 'idle' &&
-        (document.querySelector(`[data-testid="${s}-done"]`) !== null ||
-          document.querySelector(`[data-testid="${s}-error"]`) !== null)
-      );
+      const done = t(`[data-testid="${s}-done"]`);
+      const error = t(`[data-testid="${s}-error"]`);
+      if (status?.getAttribute('data-state') !== 'idle' || (done === '' && error === '')) return false;
+      return before === null || done !== before.done || error !== before.error;
     },
-    { timeout },
+    { timeout: options.timeout ?? 60_000 },
     section,
+    options.changedFrom ?? null,
   );
+  return currentOutcome(page, section);
+}
+
+/** What a section's status line says now. */
+export function currentOutcome(page: Page, section: string): Promise<{ done: string; error: string }> {
   return page.evaluate((s) => {
     const t = (sel: string) => (document.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
     return { done: t(`[data-testid="${s}-done"]`), error: t(`[data-testid="${s}-error"]`) };

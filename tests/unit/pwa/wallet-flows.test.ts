@@ -398,6 +398,35 @@ describe('nothing lost', () => {
   });
 });
 
+describe('resuming never touches work still running', () => {
+  it('leaves a token intent alone while its POST /tokens is in flight (it is not an orphan)', async () => {
+    const company = await h.company(randomNip());
+    must(await h.wallet.flows.call('loginWithTestCertificate', { companyId: company.id }), 'login');
+    h.sandbox.sandbox.control.configure({ latencyMs: 300 });
+    try {
+      h.sandbox.clear();
+      const generating = h.wallet.flows.call('generateToken', {
+        companyId: company.id,
+        description: 'w trakcie generowania',
+        permissions: ['InvoiceRead'],
+      });
+      for (
+        let i = 0;
+        i < 100 && !(await h.wallet.vault.pendingWork()).some((p) => p.companyId === company.id);
+        i++
+      )
+        await new Promise((ok) => setTimeout(ok, 5));
+      const report = must(await h.wallet.flows.call('resumePendingWork', {}), 'resume');
+      expect(report).toMatchObject({ orphansRevoked: 0, intentsClosed: 0 });
+      const g = must(await generating, 'generate');
+      expect(h.sandbox.operations()).not.toContain('DELETE /tokens/{referenceNumber}');
+      expect((await h.wallet.vault.listTokens(company.id)).map((t) => t.id)).toEqual([g.tokenId]);
+    } finally {
+      h.sandbox.sandbox.control.configure({ latencyMs: 0 });
+    }
+  });
+});
+
 describe('cancelling', () => {
   it('stops a login on abort and never redeems it', async () => {
     const company = await h.company(randomNip());
