@@ -41,6 +41,11 @@ export type FlowVault = Pick<
   | 'failEnrollment'
   | 'setCertificateExcludedFromBackup'
   | 'pendingWork'
+  // The hand-off's approvals (handoff-flows.ts): MAC'd, checked besides the extension's own.
+  | 'listApprovals'
+  | 'grantApproval'
+  | 'checkApproval'
+  | 'revokeApproval'
 > & {
   readonly accessTokens: {
     set(sessionId: string, token: string, validUntilMs: number): void;

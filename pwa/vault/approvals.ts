@@ -17,11 +17,15 @@ import { approvalView } from './views.ts';
 
 type MacFields = Pick<
   ApprovalRow,
-  'id' | 'origin' | 'companyId' | 'environment' | 'allowRefresh' | 'state' | 'grantedAt'
+  'id' | 'origin' | 'companyId' | 'environment' | 'allowRefresh' | 'state' | 'grantedAt' | 'erpAddresses'
 >;
 
-export async function approvalMac(subtle: SubtleCrypto, key: CryptoKey, a: MacFields): Promise<Uint8Array> {
-  const body = JSON.stringify([
+/**
+ * What the MAC covers. The ERP addresses (hand-off IP policy) are appended only when there are
+ * some, so approvals written before they existed still verify; an address added on disk does not.
+ */
+function macBody(a: MacFields): Uint8Array<ArrayBuffer> {
+  const fields: unknown[] = [
     'approval',
     1,
     a.id,
@@ -31,25 +35,30 @@ export async function approvalMac(subtle: SubtleCrypto, key: CryptoKey, a: MacFi
     a.allowRefresh,
     a.state,
     a.grantedAt,
-  ]);
-  return new Uint8Array(await subtle.sign('HMAC', key, new TextEncoder().encode(body)));
+  ];
+  if (a.erpAddresses !== undefined && a.erpAddresses.length > 0)
+    fields.push(['erpAddresses', [...a.erpAddresses]]);
+  return new TextEncoder().encode(JSON.stringify(fields));
+}
+
+export async function approvalMac(subtle: SubtleCrypto, key: CryptoKey, a: MacFields): Promise<Uint8Array> {
+  return new Uint8Array(await subtle.sign('HMAC', key, macBody(a)));
 }
 
 async function macValid(subtle: SubtleCrypto, key: CryptoKey, a: ApprovalRow): Promise<boolean> {
   if (!(a.mac instanceof Uint8Array)) return false;
-  const body = JSON.stringify([
-    'approval',
-    1,
-    a.id,
-    a.origin,
-    a.companyId,
-    a.environment,
-    a.allowRefresh,
-    a.state,
-    a.grantedAt,
-  ]);
-  return subtle.verify('HMAC', key, new Uint8Array(a.mac), new TextEncoder().encode(body));
+  if (a.erpAddresses !== undefined && !validAddresses(a.erpAddresses)) return false;
+  return subtle.verify('HMAC', key, new Uint8Array(a.mac), macBody(a));
 }
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** KSeF takes 10 addresses per policy; one is the browser's own (the challenge's clientIp). */
+const MAX_ERP_ADDRESSES = 9;
+const validAddresses = (x: unknown): x is readonly string[] =>
+  Array.isArray(x) &&
+  x.length <= MAX_ERP_ADDRESSES &&
+  x.every((ip) => typeof ip === 'string' && IPV4.test(ip)) &&
+  new Set(x).size === x.length;
 
 export async function listApprovals(ctx: VaultContext): Promise<ApprovalView[]> {
   return (await ctx.db.approvals.toArray())
@@ -60,10 +69,13 @@ export async function listApprovals(ctx: VaultContext): Promise<ApprovalView[]> 
 export async function grantApproval(
   ctx: VaultContext,
   u: Unlocked,
-  input: { origin: string; companyId: string; allowRefresh: boolean },
+  input: { origin: string; companyId: string; allowRefresh: boolean; erpAddresses?: readonly string[] },
 ): Promise<VaultResult<ApprovalView>> {
   if (!isExactOrigin(input.origin)) return vfail('BAD_REQUEST', 'origin');
   if (typeof input.allowRefresh !== 'boolean') return vfail('BAD_REQUEST', 'allowRefresh');
+  if (input.erpAddresses !== undefined && !validAddresses(input.erpAddresses))
+    return vfail('BAD_REQUEST', 'erpAddresses');
+  const erpAddresses = input.erpAddresses?.length ? [...input.erpAddresses] : undefined;
   const company = await findCompany(ctx, input.companyId);
   if (!company.ok) return company;
   const now = ctx.platform.clock.now();
@@ -78,6 +90,7 @@ export async function grantApproval(
     allowRefresh: input.allowRefresh,
     state: 'active',
     grantedAt: now,
+    ...(erpAddresses ? { erpAddresses } : {}),
   };
   const row: ApprovalRow = {
     ...fields,
@@ -91,7 +104,11 @@ export async function grantApproval(
         kind: 'approval-granted',
         companyId: row.companyId,
         actor: 'user',
-        detail: { origin: row.origin, allowRefresh: row.allowRefresh },
+        detail: {
+          origin: row.origin,
+          allowRefresh: row.allowRefresh,
+          ...(erpAddresses ? { erpAddresses: erpAddresses.join(',') } : {}),
+        },
       },
     ],
     write: async () => {
@@ -151,7 +168,7 @@ export async function checkApproval(
   ctx: VaultContext,
   u: Unlocked,
   input: { origin: string; companyId: string },
-): Promise<VaultResult<{ approved: boolean; allowRefresh: boolean }>> {
+): Promise<VaultResult<{ approved: boolean; allowRefresh: boolean; erpAddresses?: readonly string[] }>> {
   if (!isExactOrigin(input.origin)) return ok({ approved: false, allowRefresh: false });
   const company = await findCompany(ctx, input.companyId);
   if (!company.ok) return ok({ approved: false, allowRefresh: false });
@@ -159,5 +176,9 @@ export async function checkApproval(
   if (a?.state !== 'active' || a.environment !== company.value.environment)
     return ok({ approved: false, allowRefresh: false });
   if (!(await macValid(ctx.platform.subtle, u.keys.approvalMacKey, a))) return vfail('TAMPERED', 'approval');
-  return ok({ approved: true, allowRefresh: a.allowRefresh });
+  return ok({
+    approved: true,
+    allowRefresh: a.allowRefresh,
+    ...(a.erpAddresses?.length ? { erpAddresses: [...a.erpAddresses] } : {}),
+  });
 }

@@ -19,6 +19,8 @@ import type { LockReason } from '../../shared/domain/lock-policy.ts';
 import { systemClock } from '../../shared/platform.ts';
 import type { FlowMethod } from '../flows/flow-api.ts';
 import { createFlowService } from '../flows/flow-service.ts';
+import { isHandoffFlowMethod } from '../flows/handoff-flow-contract.ts';
+import { createHandoffFlowRunner } from '../flows/handoff-flows.ts';
 import { closingLockName, RPC } from './rpc-contract.ts';
 import { type FlowRunner, serveVault } from './rpc-server.ts';
 import { VAULT_DB_NAME } from './schema.ts';
@@ -66,8 +68,13 @@ const service = new VaultService({
 });
 
 const flowService = createFlowService({ vault: service, subtle: self.crypto.subtle, clock: systemClock });
+// The hand-off's methods (mint, revoke, refresh for ERP pages, approvals) run beside the others.
+const handoffFlows = createHandoffFlowRunner(flowService);
 const flows: FlowRunner = {
-  run: (method, params, link) => flowService.run(method as FlowMethod, params as never, link),
+  run: (method, params, link) =>
+    isHandoffFlowMethod(method)
+      ? handoffFlows.run(method, params, link)
+      : flowService.run(method as FlowMethod, params as never, link),
 };
 
 const connections: { notify(e: Parameters<Parameters<typeof service.onEvent>[0]>[0]): void }[] = [];

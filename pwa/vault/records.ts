@@ -119,6 +119,12 @@ export type ApprovalRow = {
   readonly state: ApprovalState;
   readonly grantedAt: number;
   readonly updatedAt: number;
+  /**
+   * The ERP's egress IPv4 addresses the user entered with the approval (hand-off): sessions for
+   * this origin are restricted to the browser's address plus these (SECURITY.md T7). MAC'd with
+   * the rest; absent on approvals without addresses (their MAC is unchanged).
+   */
+  readonly erpAddresses?: readonly string[];
   /** HMAC under the approvals key: an approval edited on disk is no approval. */
   readonly mac: Uint8Array;
 };

@@ -13,6 +13,7 @@ import * as v from 'valibot';
 import { ARGON2ID } from '../../shared/crypto/kdf.ts';
 import { LOCK_REASONS } from '../../shared/domain/lock-policy.ts';
 import { FLOW_METHODS } from '../flows/flow-contract.ts';
+import { HANDOFF_FLOW_METHODS } from '../flows/handoff-flow-contract.ts';
 import { CERTIFICATE_TYPES, SESSION_METHODS, TOKEN_PERMISSIONS, TOKEN_STATUSES } from './records.ts';
 import type { Vault, VaultEvent } from './vault-api.ts';
 
@@ -107,7 +108,13 @@ export const METHODS = {
   endSession: v.strictObject({ sessionId: id, state: v.picklist(['ended', 'revoked']) }),
 
   listApprovals: none,
-  grantApproval: v.strictObject({ origin: text(200), companyId: id, allowRefresh: v.boolean(), passphrase }),
+  grantApproval: v.strictObject({
+    origin: text(200),
+    companyId: id,
+    allowRefresh: v.boolean(),
+    erpAddresses: v.optional(v.pipe(v.array(text(15)), v.maxLength(9))),
+    passphrase,
+  }),
   confirmApproval: v.strictObject({ approvalId: id, passphrase }),
   revokeApproval: v.strictObject({ approvalId: id }),
   checkApproval: v.strictObject({ origin: text(200), companyId: id }),
@@ -136,7 +143,7 @@ export type VaultMethod = keyof typeof METHODS;
 export const VAULT_METHODS = Object.freeze(Object.keys(METHODS) as VaultMethod[]);
 
 /** The flow methods of the key worker (pwa/flows/flow-contract.ts); other features add their tables here. */
-export const FLOW_RPC_METHODS = Object.freeze({ ...FLOW_METHODS });
+export const FLOW_RPC_METHODS = Object.freeze({ ...FLOW_METHODS, ...HANDOFF_FLOW_METHODS });
 export type FlowRpcMethod = keyof typeof FLOW_RPC_METHODS;
 export const isFlowRpcMethod = (m: string): m is FlowRpcMethod => Object.hasOwn(FLOW_RPC_METHODS, m);
 export type RpcMethod = VaultMethod | FlowRpcMethod;

@@ -128,6 +128,8 @@ export type GrantApprovalInput = {
   readonly origin: string;
   readonly companyId: string;
   readonly allowRefresh: boolean;
+  /** The ERP's egress IPv4 addresses for the hand-off's IP policy (at most 9; optional). */
+  readonly erpAddresses?: readonly string[];
   readonly passphrase: string;
 };
 
@@ -242,7 +244,7 @@ export type Vault = {
   checkApproval(input: {
     origin: string;
     companyId: string;
-  }): Promise<VaultResult<{ approved: boolean; allowRefresh: boolean }>>;
+  }): Promise<VaultResult<{ approved: boolean; allowRefresh: boolean; erpAddresses?: readonly string[] }>>;
 
   /** What a crash or a closed tab left unfinished, to resume on the next start. */
   pendingWork(): Promise<readonly PendingView[]>;

@@ -86,6 +86,14 @@ export function createHandedSessionRefresher(deps: RefresherDeps): HandedSession
       .flatMap((a) => a.sessions)
       .filter((s) => !s.withRefresh && s.revocation === 'none' && !deps.ended.has(s.referenceNumber));
 
+    // Past the 10 h cap the extension lists a session for revocation instead; its page still
+    // hears why its refreshes stopped (once).
+    for (const s of listed.value.pendingRevocations) {
+      if (deps.now() < s.endsAt || deps.ended.has(s.referenceNumber)) continue;
+      await end(s.referenceNumber, 'limit');
+      endedNow.push({ referenceNumber: s.referenceNumber, reason: 'limit' });
+    }
+
     let next: number = REFRESHER_TIMING.MAX_SLEEP_MS;
     for (const s of tracked) {
       const now = deps.now();

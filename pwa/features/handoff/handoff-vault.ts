@@ -6,6 +6,7 @@
  */
 import type { EnvironmentId } from '../../../shared/ksef/transport-types.ts';
 import type { WalletError } from '../../../shared/result.ts';
+import type { HandoffFlowMethod } from '../../flows/handoff-flow-contract.ts';
 import type { Vault } from '../../vault/vault-api.ts';
 
 export type HandoffFlowResult<T> =
@@ -97,3 +98,43 @@ export type HandoffVault = Pick<
   'status' | 'unlock' | 'lock' | 'listCompanies' | 'listCertificates' | 'listTokens' | 'listSessions'
 > &
   HandoffFlows;
+
+/** How a page reaches one flow method of the key worker (`VaultClient.invokeFlow`). */
+export type InvokeHandoffFlow = (method: HandoffFlowMethod, params: unknown) => Promise<unknown>;
+
+const operationId = () =>
+  Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+
+/**
+ * The hand-off's view of the wallet: the vault's clear lists and lock calls, and the key worker's
+ * hand-off flows (pwa/flows/handoff-flows.ts) by name. The worker checks every argument against its
+ * strict schema and the vault client every reply (plain data, a Result), so the casts below only
+ * name what that contract already guarantees.
+ */
+export function createHandoffVault(
+  vault: Pick<
+    Vault,
+    'status' | 'unlock' | 'lock' | 'listCompanies' | 'listCertificates' | 'listTokens' | 'listSessions'
+  >,
+  invoke: InvokeHandoffFlow,
+): HandoffVault {
+  const run = <T>(method: HandoffFlowMethod, params: object) =>
+    invoke(method, { operationId: operationId(), ...params }) as Promise<HandoffFlowResult<T>>;
+  return {
+    status: () => vault.status(),
+    unlock: (passphrase) => vault.unlock(passphrase),
+    lock: (reason) => vault.lock(reason),
+    listCompanies: () => vault.listCompanies(),
+    listCertificates: (companyId) => vault.listCertificates(companyId),
+    listTokens: (companyId) => vault.listTokens(companyId),
+    listSessions: (companyId) => vault.listSessions(companyId),
+    mintHandoffSession: ({ operationId: _op, ...input }) => run('mintHandoffSession', input),
+    revokeHandedSessions: ({ operationId: _op, ...input }) => run('revokeHandedSessions', input),
+    refreshHandedSession: ({ operationId: _op, ...input }) => run('refreshHandedSession', input),
+    approveHandoff: (input) => run('approveHandoff', input),
+    handoffApproval: (input) => run('handoffApproval', input),
+    withdrawHandoffApproval: (input) => run('withdrawHandoffApproval', input),
+  };
+}
