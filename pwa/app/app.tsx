@@ -16,6 +16,9 @@ import { RemoveCompanyDialog } from '../features/companies/remove-company-dialog
 import { type ActionsBlockedBy, CompanyScreen } from '../features/company/company-screen.tsx';
 import { buildCompanyView } from '../features/company/company-view.ts';
 import { useExtensionStatus } from '../features/extension-status/use-extension-status.ts';
+import { ErpSitesSection } from '../features/handoff/erp-sites-section.tsx';
+import { HandoffScreen } from '../features/handoff/handoff-screen.tsx';
+import { useHandoffBridge } from '../features/handoff/use-handoff-bridge.ts';
 import { OfflineBanner } from '../features/offline/offline-indicator.tsx';
 import { useOnlineStatus } from '../features/offline/use-online-status.ts';
 import { resumePendingWork, somethingResumed } from '../features/pending/resume-pending-work.ts';
@@ -65,6 +68,8 @@ export function App() {
   const t: Translate = useMemo(() => createTranslator(APP_STRINGS, locale), [locale]);
   const link = useMemo(() => createExtensionLink(), []);
   const connection = useMemo(() => openWallet(link), [link]);
+  // The ERP hand-off: Port, state heartbeat, pushes, snapshot, sweep, refreshes (every window).
+  const handoff = useHandoffBridge(connection, link);
   const extension = useExtensionStatus(link);
   const online = useOnlineStatus();
   const route = useHashRoute();
@@ -134,6 +139,20 @@ export function App() {
   const goToCompany = useCallback((companyId: string) => {
     location.hash = formatRoute({ screen: 'company', companyId, tab: 'general' });
   }, []);
+
+  // The window the extension opens for one ERP hand-off: unlock, choose, approve — nothing else.
+  if (route.screen === 'handoff')
+    return (
+      <HandoffScreen
+        handoffId={route.handoffId}
+        vault={handoff.vault}
+        call={link.call}
+        locale={locale}
+        onLocale={changeLocale}
+        onCancelled={handoff.bridge.onCancelled}
+        reportState={handoff.bridge.reportState}
+      />
+    );
 
   return (
     <div class="shell">
@@ -247,7 +266,16 @@ export function App() {
                   status={data.status}
                   companies={lists.companies}
                   t={t}
-                />
+                >
+                  <ErpSitesSection
+                    vault={handoff.vault}
+                    listActivity={connection.vault.listActivity}
+                    call={link.call}
+                    locale={locale}
+                    sweep={handoff.bridge.sweep}
+                    subscribe={handoff.subscribe}
+                  />
+                </SettingsScreen>
               ) : (
                 <StartScreen
                   attention={attention}

@@ -9,6 +9,7 @@ import { isLockReason, type LockReason } from '../../shared/domain/lock-policy.t
 import type { FlowClient } from '../flows/flow-client.ts';
 import type { ExtensionLink } from '../platform/extension-link.ts';
 import { connectVault, trackUserActivity } from '../vault/connect-vault.ts';
+import type { VaultEvent } from '../vault/vault-api.ts';
 import type { VaultClient } from '../vault/vault-client.ts';
 
 export type WalletConnection = {
@@ -17,6 +18,11 @@ export type WalletConnection = {
   readonly flows: FlowClient;
   /** Called on every change the vault announces (any tab). */
   subscribe(onChange: () => void): () => void;
+  /**
+   * Every vault event by type — `locked` too, just before the page reloads (the hand-off tells the
+   * extension and the ERP pages at that moment: pwa/features/handoff/handoff-bridge.ts).
+   */
+  onVaultEvent(listener: (e: VaultEvent) => void): () => void;
 };
 
 /**
@@ -49,11 +55,25 @@ export function openWallet(
   reload: (reason: LockReason) => void = reloadAfterLock,
 ): WalletConnection {
   const listeners = new Set<() => void>();
+  const eventListeners = new Set<(e: VaultEvent) => void>();
+  const emit = (e: VaultEvent) => {
+    for (const l of eventListeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's failure must not keep the page from reloading after a lock.
+      }
+    }
+  };
   const vault = connectVault({
     transport: link.transport,
-    onLocked: (reason) => reload(reason),
+    onLocked: (reason) => {
+      emit({ type: 'locked', reason });
+      reload(reason);
+    },
     onEvent: (e) => {
       if (e.type === 'locked') return;
+      emit(e);
       for (const l of listeners) l();
     },
   });
@@ -64,6 +84,10 @@ export function openWallet(
     subscribe: (onChange) => {
       listeners.add(onChange);
       return () => listeners.delete(onChange);
+    },
+    onVaultEvent: (listener) => {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
     },
   };
 }

@@ -22,7 +22,9 @@ type ApprovalsList = HandoffReplies['approvals.list'];
 type Approval = ApprovalsList['approvals'][number];
 
 export type ErpSitesSectionProps = {
-  readonly vault: HandoffVault & Pick<Vault, 'listActivity'>;
+  readonly vault: HandoffVault;
+  /** The wallet's own activity log (its logins for ERP origins, approvals stored and removed). */
+  readonly listActivity: Vault['listActivity'];
   readonly call: ExtensionCall;
   readonly locale: Locale;
   /** Revokes what is pending at KSeF now (the bridge's sweep). */
@@ -50,14 +52,14 @@ export function ErpSitesSection(props: ErpSitesSectionProps) {
   const t = useMemo(() => handoffTranslator(props.locale), [props.locale]);
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
   const [message, setMessage] = useState<{ tone: 'ok' | 'warn' | 'danger'; text: string } | null>(null);
-  const { call, vault } = props;
+  const { call, vault, listActivity } = props;
 
   const reload = useCallback(async () => {
     const [list, extensionLog, companies, walletLog] = await Promise.all([
       call('approvals.list', {}),
       call('activity.list', { limit: 200 }),
       vault.listCompanies().catch(() => [] as CompanyView[]),
-      vault.listActivity({ limit: 500 }).catch(() => [] as ActivityView[]),
+      listActivity({ limit: 500 }).catch(() => [] as ActivityView[]),
     ]);
     if (!list.ok) return setLoaded({ kind: 'no-extension' });
     setLoaded({
@@ -66,7 +68,7 @@ export function ErpSitesSection(props: ErpSitesSectionProps) {
       companies,
       activity: mergeHandoffActivity(extensionLog.ok ? extensionLog.value.entries : [], walletLog, companies),
     });
-  }, [call, vault]);
+  }, [call, vault, listActivity]);
 
   useEffect(() => {
     void reload();
