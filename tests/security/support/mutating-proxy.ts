@@ -27,6 +27,7 @@ const RETURNED = ['content-type', 'retry-after', 'x-continuation-token', 'x-syst
 
 export async function startMutatingProxy(target: string) {
   let plan: ((index: number, path: string) => Mutation | undefined) | undefined;
+  let tap: ((path: string, answer: Answer) => void) | undefined;
   const log: { index: number; method: string; path: string; mutation?: string }[] = [];
   let index = 0;
   const stalled = new Set<() => void>();
@@ -60,6 +61,7 @@ export async function startMutatingProxy(target: string) {
         res.destroy();
         return;
       }
+      tap?.(path, answer);
       const mutation = plan?.(i, path);
       log.push({
         index: i,
@@ -90,6 +92,10 @@ export async function startMutatingProxy(target: string) {
     /** From now on, `choose(index, path)` may rewrite the answer to request number `index`. */
     setPlan(choose: typeof plan) {
       plan = choose;
+    },
+    /** Sees every real answer before any rewrite (tests collect the tokens KSeF issued). */
+    setTap(observe: typeof tap) {
+      tap = observe;
     },
     get requests() {
       return index;
