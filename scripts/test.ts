@@ -7,6 +7,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import {
+  clearLedger,
+  readLedger,
+  renderSummaryTable,
+  summarize,
+  writeSummary,
+} from '../tests/security/summarize-ledger.ts';
 import { ensureSystemDeps } from './system-deps.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -40,6 +47,7 @@ if (extra.length === 0) {
 
 const resultsFile = resolve(artifacts, 'vitest-results.json');
 rmSync(resultsFile, { force: true });
+clearLedger(); // the security ledger is this run's alone (tests/security/ledger.ts)
 const vitestOk = run('vitest', 'npx', [
   'vitest',
   'run',
@@ -63,6 +71,23 @@ if (existsSync(resultsFile)) {
   if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) failed += r.numFailedTestSuites;
 }
 if (!vitestOk && failed === 0) failed += 1; // vitest itself crashed or found no results
+
+// The security summary per threat (SECURITY.md T1–T12) counts as one test: it fails on any leak or
+// loss, and on a full run also when a threat has no case at all. Only a full run writes the file
+// the README's Security section is rendered from.
+try {
+  const ledger = readLedger();
+  if (extra.length === 0 || ledger.length > 0) {
+    const security = summarize(ledger, { requireEveryThreat: extra.length === 0 });
+    console.log(`\n▶ security summary\n${renderSummaryTable(security)}`);
+    if (extra.length === 0) writeSummary(security);
+    if (security.problems.length === 0) passed += 1;
+    else failed += 1;
+  }
+} catch (e) {
+  console.error(`\n▶ security summary: ${(e as Error).message}`);
+  failed += 1;
+}
 
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);

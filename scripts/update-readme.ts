@@ -37,6 +37,7 @@ export function renderSecurity(s: SecuritySummary): string {
     s.problems.length === 0
       ? `${s.totals.cases} cases over ${s.threats.length} threats; none leaked or lost anything.`
       : `**Problems:** ${s.problems.join('; ')}.`;
+  const gaps = s.threats.flatMap((t) => (t.gaps ?? []).map((g) => `- ${t.id}: ${g}`));
   return [
     '## Security',
     '',
@@ -45,6 +46,14 @@ export function renderSecurity(s: SecuritySummary): string {
     '| threat | what | cases tried | leaked | lost | families of cases (cases) |',
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
+    ...(gaps.length
+      ? [
+          '',
+          'Known gaps — cases the suite found failing, kept as `it.todo` with the missing fix named until it lands:',
+          '',
+          ...gaps,
+        ]
+      : []),
   ].join('\n');
 }
 

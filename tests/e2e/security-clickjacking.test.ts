@@ -9,7 +9,7 @@
  */
 import type { Page, WebWorker } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { tally } from '../security/ledger.ts';
+import { knownGap, tally } from '../security/ledger.ts';
 import { launchBrowser, type TestBrowser, waitForExtensionWorker } from './harness/browser.ts';
 import { type ErpSite, startErpSite } from './harness/erp-site.ts';
 import {
@@ -83,6 +83,14 @@ describe('the login button under disguise (T8)', () => {
   // Found by this suite (a real click on an invisible or unreadable button started a hand-off):
   // IntersectionObserver v2's isVisible does not account for CSS masks, and the button's closed
   // shadow root inherits the page's text styles. Not covered yet:
+  knownGap(
+    'T8',
+    'a real click on a button an ancestor masks away (mask-image) still starts a hand-off (extension/content)',
+  );
+  knownGap(
+    'T8',
+    'a real click on a button made unreadable by inherited styles (transparent colour, white on white, 1px font) still starts a hand-off (extension/content)',
+  );
   it.todo(
     'does nothing when an ancestor masks the button away (mask-image / -webkit-mask-image: linear-gradient(transparent, transparent)) — needs extension/content (arming.ts or login-button.ts): before arming, walk the host and its ancestors and refuse any computed mask-image / -webkit-mask-image / mask other than none',
   );

@@ -26,7 +26,7 @@ import {
   NIP2,
   sessionFor,
 } from '../unit/extension/handoff-fixture.ts';
-import { tally } from './ledger.ts';
+import { knownGap, tally } from './ledger.ts';
 import { seeded } from './support/prng.ts';
 import { findLeaks, marker, markerJwt } from './support/secrets.ts';
 
@@ -147,6 +147,10 @@ describe('budgets against a page that floods the activity log (T12)', () => {
   // A page that gets ~2,200 clicks refused within an hour (a compromised ERP renderer can send
   // handoff.request at will, T5) pushes that hour's "wallet-asked" rows out, and the budget starts
   // again: 20 sessions for one site in 45 seconds were observed (limit 10 per hour).
+  knownGap(
+    'T12',
+    'hand-off budgets forget dispatches once ~2,200 refused clicks within an hour push them out of the trimmed activity log (extension/handoff)',
+  );
   it.todo(
     'keeps the per-site and per-company budgets when refused clicks flood the activity log — needs a fix in extension/handoff: count dispatches from rows that are never trimmed inside the budget window (trim only rows older than HANDOFF_BUDGETS.WINDOW_MS, or keep dispatches in their own table), or log refused clicks once per origin and minute',
   );

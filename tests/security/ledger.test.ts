@@ -49,6 +49,18 @@ describe('security ledger summary', () => {
     ]);
   });
 
+  it('lists known gaps apart from the cases, without counting them as cases or as failures', () => {
+    const gap = { ...line('T8', 0), family: 'masked button', gap: true };
+    const s = summarize([...THREAT_IDS.map((t) => line(t, 1)), gap], { requireEveryThreat: true });
+    const t8 = s.threats.find((t) => t.id === 'T8')!;
+    expect(t8).toMatchObject({ cases: 1, gaps: ['masked button'] });
+    expect(t8.families.map((f) => f.family)).toEqual(['family of T8']);
+    expect(s.problems).toEqual([]);
+    expect(renderSummaryTable(s)).toContain('known gap (T8, it.todo): masked button');
+    // A threat that has only a known gap has no case: that is still a problem.
+    expect(summarize([gap], { requireEveryThreat: true }).problems).toContain('T8: no case was tried');
+  });
+
   it('refuses a ledger line it did not write', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
     try {

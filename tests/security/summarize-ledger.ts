@@ -23,6 +23,7 @@ type Line = {
   lost: number;
   controls?: number;
   file: string;
+  gap?: boolean;
 };
 
 export type ThreatSummary = {
@@ -32,8 +33,10 @@ export type ThreatSummary = {
   readonly leaks: number;
   readonly lost: number;
   readonly controls: number;
-  /** Families of cases with their counts, largest first. */
+  /** Families of cases with their counts, largest first (families of controls only left out). */
   readonly families: readonly { readonly family: string; readonly cases: number; readonly file: string }[];
+  /** Known gaps: failing cases kept as it.todo with the missing fix named (ledger.ts knownGap). */
+  readonly gaps: readonly string[];
 };
 
 export type SecuritySummary = {
@@ -73,7 +76,8 @@ export function summarize(
   options: { requireEveryThreat: boolean; now?: Date },
 ): SecuritySummary {
   const threats = (Object.keys(THREATS) as ThreatId[]).map((id): ThreatSummary => {
-    const mine = lines.filter((l) => l.threat === id);
+    const gaps = [...new Set(lines.filter((l) => l.threat === id && l.gap).map((l) => l.family))];
+    const mine = lines.filter((l) => l.threat === id && !l.gap);
     const byFamily = new Map<string, { family: string; cases: number; file: string }>();
     for (const l of mine) {
       const key = `${l.file}\u0000${l.family}`;
@@ -88,7 +92,10 @@ export function summarize(
       leaks: mine.reduce((s, l) => s + l.leaked, 0),
       lost: mine.reduce((s, l) => s + l.lost, 0),
       controls: mine.reduce((s, l) => s + (l.controls ?? 0), 0),
-      families: [...byFamily.values()].sort((a, b) => b.cases - a.cases || a.family.localeCompare(b.family)),
+      families: [...byFamily.values()]
+        .filter((f) => f.cases > 0)
+        .sort((a, b) => b.cases - a.cases || a.family.localeCompare(b.family)),
+      gaps,
     };
   });
   const problems: string[] = [];
@@ -117,11 +124,12 @@ export function renderSummaryTable(s: SecuritySummary): string {
     (t) =>
       `${t.id.padEnd(3)} ${t.title.padEnd(width)}  ${String(t.cases).padStart(6)} cases, ${t.leaks} leaked, ${t.lost} lost`,
   );
+  const gaps = s.threats.flatMap((t) => t.gaps.map((g) => `    known gap (${t.id}, it.todo): ${g}`));
   const verdict =
     s.problems.length === 0
-      ? `security: ${s.totals.cases} cases over ${s.threats.length} threats, none leaked or lost anything`
+      ? `security: ${s.totals.cases} cases over ${s.threats.length} threats, none leaked or lost anything${gaps.length ? `; ${gaps.length} known gap(s) above` : ''}`
       : `security: FAILED — ${s.problems.join('; ')}`;
-  return [...lines, verdict].join('\n');
+  return [...lines, ...gaps, verdict].join('\n');
 }
 
 export function writeSummary(s: SecuritySummary, path = SUMMARY_PATH): void {
