@@ -30,10 +30,10 @@ import { TOKEN_SUNSET_POLICY } from '../features/token-sunset/token-sunset-polic
 import { CreateVaultScreen } from '../features/vault-setup/create-vault-screen.tsx';
 import { UnlockForm } from '../features/vault-setup/unlock-form.tsx';
 import type { ResumeReport } from '../flows/flow-api.ts';
-import { createExtensionLink } from '../platform/extension-link.ts';
+import type { ExtensionLink } from '../platform/extension-link.ts';
 import type { CompanyView as CompanyRow } from '../vault/vault-api.ts';
 import { loadLocale, saveLocale } from './locale.ts';
-import { openWallet, takeLastLockReason } from './open-wallet.ts';
+import { takeLastLockReason, type WalletConnection } from './open-wallet.ts';
 import { formatRoute, parseRoute, type Route } from './route.ts';
 import { APP_STRINGS, type Translate } from './strings.ts';
 import { useWalletData } from './use-wallet-data.ts';
@@ -63,11 +63,10 @@ type CompanyDialog =
   | { readonly mode: 'add' }
   | { readonly mode: 'edit' | 'remove'; readonly company: CompanyRow };
 
-export function App() {
+export function App(props: { link: ExtensionLink; connection: WalletConnection }) {
   const [locale, setLocale] = useState<Locale>(loadLocale);
   const t: Translate = useMemo(() => createTranslator(APP_STRINGS, locale), [locale]);
-  const link = useMemo(() => createExtensionLink(), []);
-  const connection = useMemo(() => openWallet(link), [link]);
+  const { link, connection } = props;
   // The ERP hand-off: Port, state heartbeat, pushes, snapshot, sweep, refreshes (every window).
   const handoff = useHandoffBridge(connection, link);
   const extension = useExtensionStatus(link);

@@ -183,6 +183,12 @@ describe('auto-lock', () => {
     expect(await textOf(page, '[data-testid="lock-reason"]')).toContain('po bezczynności');
     await shot(page, 'pl-locked');
     expect(await axeSeriousOrWorse(page)).toEqual([]);
+    await page.select('#topbar-language', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await textOf(page, '[data-testid="lock-reason"]')).toContain('after inactivity');
+    await shot(page, 'en-locked');
+    expect(await axeSeriousOrWorse(page)).toEqual([]);
+    await page.select('#topbar-language', 'pl');
     await other.close();
   });
 });

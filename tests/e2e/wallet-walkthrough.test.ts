@@ -19,8 +19,10 @@ import {
   clickButton,
   clickButtonIn,
   fill,
+  focusedFieldLabel,
   setChecked,
   shot,
+  tabTo,
   textOf,
   waitForText,
   watchCsp,
@@ -66,6 +68,12 @@ describe('the wallet walkthrough, by clicking', () => {
   it('creates the vault with a passphrase the vault itself rates', async () => {
     await page.waitForSelector('[data-testid="create-vault"]');
     await screen('pl-welcome');
+    await page.select('#topbar-language', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await textOf(page, '[data-testid="create-vault"] h2')).toBe('Welcome to KSeF Wallet');
+    await screen('en-welcome');
+    await page.select('#topbar-language', 'pl');
+    await page.waitForFunction(() => document.documentElement.lang === 'pl');
     await fill(page, 'Hasło portfela', 'haslo123');
     await page.waitForSelector('[data-testid="passphrase-meter"]');
     await clickButton(page, 'Utwórz portfel');
@@ -256,6 +264,46 @@ describe('the wallet walkthrough, by clicking', () => {
     await screen('pl-company-activity');
   });
 
+  it('adds a second company and logs it in by keyboard alone, dialog focus included', async () => {
+    await page.goto(`${inject('pwaOrigin')}/#/`);
+    await page.waitForSelector('#attention-heading');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabTo(page, 'Dodaj firmę');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="company-form"][open]');
+    // The modal takes the focus to its first field; Tab walks its fields in order.
+    expect(await focusedFieldLabel(page)).toBe('Nazwa firmy');
+    await page.keyboard.type('Druga Firma Klawiaturowa');
+    await page.keyboard.press('Tab');
+    expect(await focusedFieldLabel(page)).toBe('NIP');
+    const nip = randomNip();
+    await page.keyboard.type(nip);
+    await page.keyboard.press('Tab');
+    expect(await focusedFieldLabel(page)).toBe('Środowisko');
+    // The sandbox is the fourth option (TEST, DEMO, PRD, then the extension's own).
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    expect(
+      await page.$eval('[data-testid="company-form"] select', (s) => (s as HTMLSelectElement).value),
+    ).toBe(envId);
+    // Enter on a select does not submit: Tab on to "Zapisz", as a keyboard user would.
+    await tabTo(page, 'Zapisz', 5);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (n) => document.querySelector('#company-heading')?.textContent === n,
+      {},
+      'Druga Firma Klawiaturowa',
+    );
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabTo(page, 'Podpisz certyfikatem testowym');
+    await page.keyboard.press('Enter');
+    expect((await actionOutcome(page, 'general')).done).toContain('Zalogowano do KSeF (certyfikat testowy)');
+    // Tabs by arrow keys: one Tab stop for the tab list.
+    await page.focus('[role="tab"][aria-selected="true"]');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => location.hash.endsWith('/certificates'));
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Certyfikaty');
+  });
+
   it('shows the start screen and Settings', async () => {
     await page.goto(`${inject('pwaOrigin')}/#/`);
     await page.waitForSelector('#attention-heading');
@@ -293,6 +341,12 @@ describe('the wallet walkthrough, by clicking', () => {
       const text = await textOf(page, 'main');
       for (const l of labels) expect(text, `${t}: ${l}`).toContain(l);
       await screen(`en-company-${t}`);
+      if (t === 'tokens') {
+        await clickButton(page, 'KSeF permissions');
+        await page.waitForSelector('dialog[open] .permissions');
+        await screen('en-permissions-dialog');
+        await clickButtonIn(page, 'dialog[open]', 'Close');
+      }
     }
     await clickButton(page, 'Add company');
     await page.waitForSelector('[data-testid="company-form"][open]');

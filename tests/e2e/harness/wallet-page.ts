@@ -75,6 +75,8 @@ export async function axeSeriousOrWorse(page: Page): Promise<Violation[]> {
 
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
+  // A background tab produces no frames in headless Chromium: its screenshot would never finish.
+  await page.bringToFront();
   await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -215,5 +217,27 @@ export async function allowDownloads(page: Page, dir: string): Promise<void> {
     behavior: 'allow',
     downloadPath: dir,
     eventsEnabled: true,
+  });
+}
+
+/** Presses Tab until the focused element's accessible text is `label`; fails after `max` presses. */
+export async function tabTo(page: Page, label: string, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return (el?.getAttribute('aria-label') ?? el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    });
+    if (focused === label) return;
+  }
+  throw new Error(`no focusable element labelled "${label}" within ${max} Tab presses`);
+}
+
+/** The accessible name (label text) of the focused form field. */
+export function focusedFieldLabel(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement | null;
+    const label = el?.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
+    return (label?.textContent ?? '').trim();
   });
 }

@@ -11,6 +11,7 @@ import type { CompanyTab } from '../../../pwa/app/route.ts';
 import { APP_STRINGS } from '../../../pwa/app/strings.ts';
 import { CompanyScreen } from '../../../pwa/features/company/company-screen.tsx';
 import type { CompanyView } from '../../../pwa/features/company/company-view.ts';
+import { TokenSecretDialog } from '../../../pwa/features/tokens/token-secret-dialog.tsx';
 import { Tabs } from '../../../pwa/ui/tabs.tsx';
 import type { CertificateView, PendingView } from '../../../pwa/vault/vault-api.ts';
 import { createTranslator, type Locale } from '../../../shared/i18n/translate.ts';
@@ -216,5 +217,97 @@ describe('tabs by keyboard', () => {
     press(el, 'Home');
     press(el, 'x');
     expect(seen).toEqual(['b', 'c', 'c', 'a']);
+  });
+});
+
+describe('the credential tables', () => {
+  const ACTIVE: CertificateView = {
+    ...ENROLLING,
+    id: 'cert2',
+    name: 'Domyślny certyfikat KW-aaaaaaaaaaaa',
+    state: 'active',
+    serialNumber: '0123456789ABCDEF',
+    validTo: '2028-11-30T00:00:00.000Z',
+    hasCertificate: true,
+    isDefault: 1,
+  };
+  function certificates(blocked: 'offline' | null = null, vaultBlockedBy: 'locked' | null = null) {
+    return mount(
+      h(CompanyScreen, {
+        company: { ...COMPANY, reliesOnKsefToken: false },
+        lists: {
+          certificates: [
+            ENROLLING,
+            { ...ACTIVE, id: 'cert3', name: 'Drugi KW-bbbbbbbbbbbb', isDefault: 0 },
+            ACTIVE,
+          ],
+          tokens: [],
+          sessions: [],
+          pending: [PENDING],
+          activity: [],
+        },
+        tab: 'certificates',
+        onTab: () => {},
+        actionsBlockedBy: blocked,
+        vaultBlockedBy,
+        nowMs: NOW,
+        locale: 'pl',
+        t: createTranslator(APP_STRINGS, 'pl'),
+      }),
+    );
+  }
+  const row = (el: HTMLElement, id: string) => el.querySelector<HTMLElement>(`tr[data-certificate="${id}"]`)!;
+
+  it('shows each certificate without the wallet’s nonce, its state, the default, and the actions it allows', () => {
+    const el = certificates();
+    expect(row(el, 'cert1').textContent).toContain('Logowanie ERP');
+    expect(row(el, 'cert1').textContent).not.toContain('KW-');
+    expect(buttons(row(el, 'cert1'))).toEqual(['Sprawdź status', 'Pobierz certyfikat']);
+    expect(row(el, 'cert2').textContent).toContain('Domyślny');
+    expect(buttons(row(el, 'cert2'))).toEqual(['Zaloguj certyfikatem KSeF', 'Unieważnij']);
+    expect(buttons(row(el, 'cert3'))).toContain('Ustaw jako domyślny');
+    expect(row(el, 'cert3').querySelector('button')?.getAttribute('aria-label')).toBe(
+      'Ustaw „Drugi” jako domyślny',
+    );
+  });
+
+  it('offline keeps the vault’s own actions (the default) but disables what needs KSeF', () => {
+    const el = certificates('offline');
+    const byText = (r: HTMLElement, text: string) =>
+      [...r.querySelectorAll('button')].find((b) => b.textContent === text) as HTMLButtonElement;
+    expect(byText(row(el, 'cert3'), 'Ustaw jako domyślny').disabled).toBe(false);
+    expect(byText(row(el, 'cert2'), 'Unieważnij').disabled).toBe(true);
+    expect(byText(row(el, 'cert1'), 'Sprawdź status').disabled).toBe(true);
+  });
+
+  it('locked, even the default waits for the unlock', () => {
+    const el = certificates('offline', 'locked');
+    expect(
+      (
+        [...row(el, 'cert3').querySelectorAll('button')].find(
+          (b) => b.textContent === 'Ustaw jako domyślny',
+        ) as HTMLButtonElement
+      ).disabled,
+    ).toBe(true);
+  });
+});
+
+describe('a new token’s secret', () => {
+  it('is a text node only — in no attribute — with the ERP help page’s advice', () => {
+    const secret =
+      '20261201-EC-0123456789-ABCDEF0123-45|nip-5265877635|0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+    const el = mount(
+      h(TokenSecretDialog, {
+        secret,
+        referenceNumber: '20261201-EC-0123456789-ABCDEF0123-45',
+        onClose: () => {},
+        t: createTranslator(APP_STRINGS, 'pl'),
+      }),
+    );
+    expect(el.querySelector('[data-testid="token-secret-value"]')?.textContent).toBe(secret);
+    for (const node of el.querySelectorAll('*'))
+      for (const a of node.attributes) expect(a.value, `${node.tagName} ${a.name}`).not.toContain('|nip-');
+    expect(el.textContent).toContain('token traktuj jak dane dostępowe');
+    expect(el.textContent).toContain('dezaktywuj go i wygeneruj nowy');
   });
 });
