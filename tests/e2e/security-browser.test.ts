@@ -164,6 +164,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await b?.close();
+  if (b) rmSync(b.profileDir, { recursive: true, force: true }); // kept for the scan; gone now
   await proxy?.close();
   await sandbox?.close();
   await beacon?.close();
@@ -570,8 +571,11 @@ describe('other extensions and other origins (T5, T9)', () => {
   let foreignId: string;
   let foreignWorker: WebWorker;
 
+  let dir: string;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'foreign-extension-'));
+    dir = mkdtempSync(join(tmpdir(), 'foreign-extension-'));
     writeFileSync(
       join(dir, 'manifest.json'),
       JSON.stringify({
