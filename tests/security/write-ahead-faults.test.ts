@@ -122,13 +122,11 @@ describe('token generation with a fault at every step (T12)', () => {
     // Positive control: a token whose row the vault lost is seen as lost.
     const company = await freshCompany();
     const made = must(
-      await h
-        .flows()
-        .call('generateToken', {
-          companyId: company.id,
-          description: 'kontrola',
-          permissions: ['InvoiceRead'],
-        }),
+      await h.flows().call('generateToken', {
+        companyId: company.id,
+        description: 'kontrola',
+        permissions: ['InvoiceRead'],
+      }),
       'control token',
     );
     must(await h.vault.removeToken({ tokenId: made.tokenId }), 'forget the token');
