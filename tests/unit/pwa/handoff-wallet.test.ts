@@ -488,6 +488,37 @@ describe('revocation', () => {
     ).toBe(false);
   });
 
+  it('revokes a handed session after the key worker restarted (its access token is gone with it): with the session’s own refresh token', async () => {
+    await ensureUnlocked();
+    const company = await companyWithToken();
+    const t = await setup();
+    const req = await click(t, company);
+    const { w } = openWindow(t, req.handoffId);
+    await w.start();
+    await w.approve({
+      grant: 'access-only',
+      passphrase: PASSPHRASE,
+      credentialsConfirmed: false,
+      erpAddresses: '',
+    });
+    const [session] = deliveries(t);
+    await h.restart(); // every key and access token in memory is gone, as after a lock
+    must(await h.wallet.vault.unlock(PASSPHRASE), 'unlock');
+    const after = await setup();
+    h.sandbox.clear();
+    const r = must(
+      await after.vault.revokeHandedSessions({
+        operationId: randomId(),
+        referenceNumbers: [session!.referenceNumber],
+      }),
+      'revoke',
+    );
+    expect(r).toEqual({ revoked: [session!.referenceNumber], failed: [] });
+    expect(h.sandbox.operations()).toEqual(['DELETE /auth/sessions/current']);
+    const listed = await ksefSessions(company.nip, session!.accessToken);
+    expect(listed.find((s) => s.referenceNumber === session!.referenceNumber)?.status.code).not.toBe(200);
+  });
+
   it('offline at revocation: the sessions stay pending, and the next sweep revokes them', async () => {
     await ensureUnlocked();
     let offline = false;
