@@ -13,11 +13,9 @@ import { needsAttention } from '../features/attention/needs-attention.ts';
 import { CompaniesPanel } from '../features/companies/companies-panel.tsx';
 import { CompanyFormDialog } from '../features/companies/company-form-dialog.tsx';
 import { RemoveCompanyDialog } from '../features/companies/remove-company-dialog.tsx';
-import { type ActionsBlockedBy, CompanyScreen } from '../features/company/company-screen.tsx';
+import type { ActionsBlockedBy } from '../features/company/company-screen.tsx';
 import { buildCompanyView } from '../features/company/company-view.ts';
 import { useExtensionStatus } from '../features/extension-status/use-extension-status.ts';
-import { ErpSitesSection } from '../features/handoff/erp-sites-section.tsx';
-import { HandoffScreen } from '../features/handoff/handoff-screen.tsx';
 import { useHandoffBridge } from '../features/handoff/use-handoff-bridge.ts';
 import { OfflineBanner } from '../features/offline/offline-indicator.tsx';
 import { useOnlineStatus } from '../features/offline/use-online-status.ts';
@@ -31,6 +29,7 @@ import { CreateVaultScreen } from '../features/vault-setup/create-vault-screen.t
 import { UnlockForm } from '../features/vault-setup/unlock-form.tsx';
 import type { ResumeReport } from '../flows/flow-api.ts';
 import type { ExtensionLink } from '../platform/extension-link.ts';
+import { lazyComponent } from '../ui/lazy.tsx';
 import type { CompanyView as CompanyRow } from '../vault/vault-api.ts';
 import { loadLocale, saveLocale } from './locale.ts';
 import { takeLastLockReason, type WalletConnection } from './open-wallet.ts';
@@ -58,6 +57,20 @@ function useNow(everyMs = 60_000): number {
   }, [everyMs]);
   return now;
 }
+
+/** The company screen (five tabs, the KSeF client's messages) loads on first use. */
+const CompanyScreen = lazyComponent(
+  () => import('../features/company/company-screen.tsx').then((m) => m.CompanyScreen),
+  (p) => <p role="status">{p.t('working')}</p>,
+);
+
+/** The hand-off window and the ERP sites section of Settings (features/handoff) load when shown. */
+const HandoffScreen = lazyComponent(() =>
+  import('../features/handoff/handoff-screen.tsx').then((m) => m.HandoffScreen),
+);
+const ErpSitesSection = lazyComponent(() =>
+  import('../features/handoff/erp-sites-section.tsx').then((m) => m.ErpSitesSection),
+);
 
 type CompanyDialog =
   | { readonly mode: 'add' }

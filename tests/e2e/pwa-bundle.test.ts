@@ -8,8 +8,13 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, inject, it } from 'vitest';
 
-/** Budget for the first-load JavaScript, gzipped (the shell, Preact, the protocol envelope). */
-const FIRST_LOAD_GZIP_BUDGET = 40 * 1024;
+/**
+ * Budget for the first-load JavaScript, gzipped: the shell, Preact, valibot, the vault client and
+ * its RPC contract, the hand-off bridge, and both languages of the dictionary (~56 KiB in December
+ * 2026). The company screen, the KSeF messages and the hand-off window load on first use. The
+ * issue's target is 100 KiB (measured by `npm run bench`); this budget keeps a margin below it.
+ */
+const FIRST_LOAD_GZIP_BUDGET = 64 * 1024;
 
 describe('the built PWA', () => {
   const dir = inject('pwaDir');

@@ -11,7 +11,7 @@ import type { Translate } from '../../app/strings.ts';
 import { Dialog } from '../../ui/dialog.tsx';
 import { TextField } from '../../ui/field.tsx';
 import type { CompanyView, Vault } from '../../vault/vault-api.ts';
-import { describeError } from '../errors/describe-error.ts';
+import { describeVaultError } from '../errors/describe-vault-error.ts';
 import { addCompany, checkCompanyForm } from './add-company.ts';
 import { environmentLabel } from './companies-panel.tsx';
 import { renameCompany } from './rename-company.ts';
@@ -65,7 +65,7 @@ export function CompanyFormDialog(props: {
       ? await renameCompany(props.vault, { companyId: company.id, name })
       : await addCompany(props.vault, { name, nip, environment: environment as EnvironmentId });
     setBusy(false);
-    if (!r.ok) return setError(describeError(r.error, t, props.locale).message);
+    if (!r.ok) return setError(describeVaultError(r.error, t, props.locale));
     props.onSaved(r.value);
   };
 

@@ -7,7 +7,7 @@ import type { Locale } from '../../../shared/i18n/translate.ts';
 import type { Translate } from '../../app/strings.ts';
 import { Dialog } from '../../ui/dialog.tsx';
 import type { CompanyView, Vault } from '../../vault/vault-api.ts';
-import { describeError } from '../errors/describe-error.ts';
+import { describeVaultError } from '../errors/describe-vault-error.ts';
 import { needsConfirmation, removeCompany } from './remove-company.ts';
 
 export function RemoveCompanyDialog(props: {
@@ -42,7 +42,7 @@ export function RemoveCompanyDialog(props: {
             setBusy(true);
             const r = await removeCompany(props.vault, company.id);
             setBusy(false);
-            if (!r.ok) return setError(describeError(r.error, t, props.locale).message);
+            if (!r.ok) return setError(describeVaultError(r.error, t, props.locale));
             setError(null);
             props.onRemoved();
           }}

@@ -10,7 +10,7 @@ import { LOCALES, type Locale } from '../../../shared/i18n/translate.ts';
 import type { Translate } from '../../app/strings.ts';
 import { Notice } from '../../ui/notice.tsx';
 import type { BackupPreview, CompanyView, Vault, VaultStatus } from '../../vault/vault-api.ts';
-import { describeError } from '../errors/describe-error.ts';
+import { describeVaultError } from '../errors/describe-vault-error.ts';
 import { PassphraseMeter, usePassphraseStrength } from '../vault-setup/passphrase-meter.tsx';
 import { AutoLockSelect } from './auto-lock-select.tsx';
 import { changePassphrase } from './change-passphrase.ts';
@@ -125,7 +125,7 @@ function SecuritySection(props: { vault: Vault; status: VaultStatus; locale: Loc
           setLockSay(
             r.ok
               ? { ok: t('autoLockSaved', { n }), error: null }
-              : { ok: null, error: describeError(r.error, t, locale).message },
+              : { ok: null, error: describeVaultError(r.error, t, locale) },
           );
         }}
       />
@@ -156,7 +156,7 @@ function SecuritySection(props: { vault: Vault; status: VaultStatus; locale: Loc
                         ? 'passphraseSame'
                         : 'passphraseEmpty',
                   )
-                : describeError(r.error, t, locale).message,
+                : describeVaultError(r.error, t, locale),
           });
         }}
       >
@@ -247,7 +247,7 @@ function BackupSection(props: {
             error:
               'problem' in r
                 ? t(r.problem === 'mismatch' ? 'passphraseMismatch' : 'passphraseEmpty')
-                : describeError(r.error, t, locale).message,
+                : describeVaultError(r.error, t, locale),
           });
         }}
       >
@@ -312,7 +312,7 @@ function BackupSection(props: {
                 error: null,
               });
             }
-            return setImportSay({ ok: null, error: describeError(r.error, t, locale).message });
+            return setImportSay({ ok: null, error: describeVaultError(r.error, t, locale) });
           }
           const r = await importBackup(vault, file, importPass);
           setBusy(false);
@@ -329,7 +329,7 @@ function BackupSection(props: {
               error: null,
             });
           }
-          setImportSay({ ok: null, error: describeError(r.error, t, locale).message });
+          setImportSay({ ok: null, error: describeVaultError(r.error, t, locale) });
         }}
       >
         <div class="field">

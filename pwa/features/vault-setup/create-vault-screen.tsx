@@ -7,7 +7,7 @@ import { LOCK_POLICY } from '../../../shared/domain/lock-policy.ts';
 import type { Locale } from '../../../shared/i18n/translate.ts';
 import type { Translate } from '../../app/strings.ts';
 import type { Vault } from '../../vault/vault-api.ts';
-import { describeError } from '../errors/describe-error.ts';
+import { describeVaultError } from '../errors/describe-vault-error.ts';
 import { AutoLockSelect } from '../settings/auto-lock-select.tsx';
 import { createVault } from './create-vault.ts';
 import { PassphraseMeter, usePassphraseStrength } from './passphrase-meter.tsx';
@@ -36,7 +36,7 @@ export function CreateVaultScreen(props: { vault: Vault; locale: Locale; t: Tran
           if (r.ok) return;
           if ('problem' in r)
             setError(t(r.problem === 'mismatch' ? 'passphraseMismatch' : 'passphraseEmpty'));
-          else setError(describeError(r.error, t, props.locale).message);
+          else setError(describeVaultError(r.error, t, props.locale));
         }}
       >
         <div class="field">

@@ -7,7 +7,7 @@ import type { LockReason } from '../../../shared/domain/lock-policy.ts';
 import type { Locale } from '../../../shared/i18n/translate.ts';
 import type { AppStringKey, Translate } from '../../app/strings.ts';
 import type { Vault } from '../../vault/vault-api.ts';
-import { describeError } from '../errors/describe-error.ts';
+import { describeVaultError } from '../errors/describe-vault-error.ts';
 
 const REASON: Readonly<Record<LockReason, AppStringKey>> = Object.freeze({
   user: 'lockReasonUser',
@@ -55,7 +55,7 @@ export function UnlockForm(props: {
             setPassphrase('');
             return;
           }
-          setError(describeError(r.error, t, props.locale).message);
+          setError(describeVaultError(r.error, t, props.locale));
         }}
       >
         <div class="field field--inline">
