@@ -7,7 +7,10 @@
  * screenshotted in Polish and English and checked with axe-core; the page must report no CSP or
  * Trusted Types violation. What KSeF saw is read from the sandbox's own request log.
  */
-import type { Page } from 'puppeteer-core';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.ts';
 import { randomNip } from '../integration/client/sandbox-fixture.ts';
@@ -15,6 +18,7 @@ import { launchBrowser, type TestBrowser, waitForExtensionWorker } from './harne
 import {
   actionOutcome,
   addSandboxEnvironment,
+  allowDownloads,
   axeSeriousOrWorse,
   clickButton,
   clickButtonIn,
@@ -29,6 +33,7 @@ import {
 } from './harness/wallet-page.ts';
 
 const PASSPHRASE = 'zielony rower jedzie przez stary most';
+const BACKUP_PASSPHRASE = 'kopia leży w szufladzie starego biurka';
 const NIP = randomNip();
 
 let b: TestBrowser;
@@ -311,6 +316,47 @@ describe('the wallet walkthrough, by clicking', () => {
     await page.goto(`${inject('pwaOrigin')}/#/settings`);
     await page.waitForSelector('#settings-heading');
     await screen('pl-settings-unlocked');
+  });
+
+  it('exports a backup under its own passphrase and previews it back into the vault', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ksef-wallet-backup-'));
+    try {
+      await allowDownloads(page, dir);
+      const form = '[data-testid="settings"]';
+      await fill(page, 'Hasło portfela (potwierdzenie)', PASSPHRASE, form);
+      await fill(page, 'Hasło kopii zapasowej', BACKUP_PASSPHRASE, form);
+      const repeats = await page.$$(`${form} input[type="password"]`);
+      // The export form's third password field repeats the backup passphrase.
+      await repeats[5]!.type(BACKUP_PASSPHRASE);
+      await clickButton(page, 'Eksportuj kopię zapasową');
+      const exported = await waitForText(page, '[data-testid="backup-export-done"]', 'Zapisano kopię');
+      expect(exported).toMatch(/firm 2, certyfikatów 1 \(kluczy poza kopią: 0\), tokenów 1/);
+      let file = '';
+      for (let i = 0; i < 100 && !file; i++) {
+        file = readdirSync(dir).find((f) => !f.endsWith('.crdownload')) ?? '';
+        if (!file) await new Promise((ok) => setTimeout(ok, 50));
+      }
+      expect(file).not.toBe('');
+      const backup = readFileSync(join(dir, file));
+      // Encrypted under the backup key: no NIP, no name, no token text in the file.
+      expect(backup.includes(Buffer.from(NIP))).toBe(false);
+      expect(backup.includes(Buffer.from('Przykładowa'))).toBe(false);
+      const input = (await page.$(`${form} input[type="file"]`)) as ElementHandle<HTMLInputElement>;
+      await input.uploadFile(join(dir, file));
+      const passes = await page.$$(`${form} input[type="password"]`);
+      await passes.at(-1)!.type(BACKUP_PASSPHRASE);
+      await clickButton(page, 'Sprawdź kopię');
+      expect(await waitForText(page, '[data-testid="backup-import-done"]', 'W kopii:')).toMatch(
+        /bez zmian \d+/,
+      );
+      await clickButton(page, 'Importuj');
+      expect(await waitForText(page, '[data-testid="backup-import-done"]', 'Zaimportowano')).toContain(
+        'dodano 0',
+      );
+      await screen('pl-settings-backup');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows every screen in English, with the English labels of the issue', async () => {
