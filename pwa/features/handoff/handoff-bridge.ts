@@ -197,9 +197,11 @@ export function createHandoffBridge(deps: HandoffBridgeDeps): HandoffBridge {
       refreshTimer = undefined;
       void refresher
         .tick()
-        .catch(() => ({ nextInMs: 30_000 }))
+        .catch(() => ({ nextInMs: 30_000, ended: [] }))
         .then((t) => {
-          if (t.nextInMs !== undefined && refreshTimer === undefined) kickRefresher(t.nextInMs);
+          // A session that ended for its page (gone, capped, no longer refreshable) is revoked now.
+          if (t.ended.length > 0) void sweep();
+          if (refreshTimer === undefined) kickRefresher(t.nextInMs);
         });
     }, inMs);
   }
