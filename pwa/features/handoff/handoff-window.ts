@@ -20,7 +20,12 @@ import type { MessageKind, Payloads, Replies } from '../../../shared/protocol/me
 import type { Result, WalletError } from '../../../shared/result.ts';
 import type { CompanyView } from '../../vault/vault-api.ts';
 import { MAX_ERP_EGRESS_ADDRESSES, parseErpEgressAddresses } from './erp-egress-addresses.ts';
-import { accessLeftMs, HANDOFF_RULES, needsCredentialConfirmation } from './handoff-policy.ts';
+import {
+  accessLeftMs,
+  HANDOFF_RULES,
+  longEnoughToHand,
+  needsCredentialConfirmation,
+} from './handoff-policy.ts';
 import type { HandoffVault, MintedSession } from './handoff-vault.ts';
 
 export type ExtensionCall = <K extends MessageKind>(
@@ -325,6 +330,11 @@ export class HandoffWindow {
     const request = this.#request!;
     const company = this.#company!;
     this.#set({ step: 'handing-off', request, company });
+    if (!longEnoughToHand(session.accessTokenValidUntil, this.deps.now())) {
+      // SECURITY.md §4: never with less than 5 minutes left (KSeF issued a short-lived token).
+      this.#pending = session;
+      return this.#fail({ code: 'SESSION_TOO_SHORT' });
+    }
     if (session.refreshToken !== undefined) await this.deps.reportState?.();
     const reply = await this.deps.call('handoff.complete', {
       handoffId: this.handoffId,

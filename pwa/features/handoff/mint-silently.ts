@@ -10,7 +10,7 @@
  * (SECURITY.md T9 "approval re-checked"): a record in the extension alone mints nothing.
  */
 import type { PushPayloads } from '../../../shared/protocol/wallet-push.ts';
-import { needsCredentialConfirmation } from './handoff-policy.ts';
+import { longEnoughToHand, needsCredentialConfirmation } from './handoff-policy.ts';
 import type { HandoffVault } from './handoff-vault.ts';
 import type { ExtensionCall } from './handoff-window.ts';
 
@@ -96,6 +96,16 @@ export async function mintSilently(
     // SECURITY.md T7: not without the explicit extra confirmation, which only a window can ask.
     await revoke(session.referenceNumber);
     return needsUser('credential permissions not confirmed');
+  }
+  if (!longEnoughToHand(session.accessTokenValidUntil, deps.now())) {
+    // SECURITY.md §4: never hand off with less than 5 minutes left.
+    await revoke(session.referenceNumber);
+    await deps.call('handoff.complete', {
+      handoffId,
+      outcome: 'failed',
+      error: { code: 'SESSION_TOO_SHORT' },
+    });
+    return { outcome: 'failed', code: 'SESSION_TOO_SHORT' };
   }
   const reply = await deps.call('handoff.complete', {
     handoffId,

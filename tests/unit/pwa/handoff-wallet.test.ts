@@ -410,6 +410,62 @@ describe('the wallet window (#/handoff/<id>)', () => {
     );
   });
 
+  it('a page that names no company: the user chooses it in the window, and the approval is stored for it', async () => {
+    await ensureUnlocked();
+    const t = await setup();
+    const company = await companyWithToken();
+    const r = await t.bg.send(
+      'handoff.request',
+      { wantRefresh: false, trigger: 'button' },
+      t.bg.contentScript(TAB),
+    );
+    if (!r.ok) throw new Error(r.error.code);
+    const { w } = openWindow(t, r.value.handoffId);
+    await w.start();
+    expect(w.view.step).toBe('choose-company');
+    const offered = (w.view as unknown as { companies: CompanyView[] }).companies.map((c) => c.id);
+    expect(offered).toContain(company.id);
+    await w.chooseCompany(company.id);
+    expect(w.view).toMatchObject({ step: 'approve', company: { id: company.id } });
+    await w.approve({
+      grant: 'access-only',
+      passphrase: PASSPHRASE,
+      credentialsConfirmed: false,
+      erpAddresses: '',
+    });
+    expect(w.view).toMatchObject({ step: 'done', outcome: 'delivered' });
+    expect(deliveries(t)[0]).toMatchObject({ nip: company.nip, environment: ENV });
+    expect(must(await t.win.call('approvals.list', {}), 'list').approvals).toMatchObject([
+      { origin: ERP, nip: company.nip, environment: ENV },
+    ]);
+  });
+
+  it('never hands over a token with less than 5 minutes left: the session is revoked and the page hears an error', async () => {
+    await ensureUnlocked();
+    const t = await setup();
+    const company = await companyWithToken();
+    h.sandbox.sandbox.control.configure({ accessTokenTtlSeconds: 240 });
+    try {
+      const req = await click(t, company);
+      const { w } = openWindow(t, req.handoffId);
+      await w.start();
+      expect(w.view.step).toBe('approve');
+      await w.approve({
+        grant: 'access-only',
+        passphrase: PASSPHRASE,
+        credentialsConfirmed: false,
+        erpAddresses: '',
+      });
+      expect(w.view).toMatchObject({ step: 'failed', error: { code: 'SESSION_TOO_SHORT' } });
+      expect(deliveries(t)).toEqual([]);
+      expect(pageErrors(t)).toEqual(['wallet-error']);
+      const minted = (await h.wallet.vault.listSessions(company.id)).filter((s) => s.handedTo === ERP);
+      expect(minted.map((s) => s.state)).toEqual(['revoked', 'revoked']);
+    } finally {
+      h.sandbox.sandbox.control.configure({ accessTokenTtlSeconds: 900 });
+    }
+  });
+
   it('with ERP addresses the session works only from the browser’s address and those; the page never supplies them', async () => {
     await ensureUnlocked();
     const t = await setup();
