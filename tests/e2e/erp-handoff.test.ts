@@ -380,6 +380,27 @@ describe('session hand-off to the demo ERP with the real wallet', () => {
     expect((await ksef(NIP).auth.refresh(session.refreshToken!)).ok).toBe(true);
   });
 
+  it('the popup’s "Log in to KSeF" is one click while the wallet is unlocked: the page gets a new session, no window opens', async () => {
+    const page = (await b.browser.pages()).find((p) => p.url() === probe.url('refresh'))!;
+    await noHandoffWindows(b, pwaOrigin);
+    const before = (await probeMessages(page)).length;
+    const popup = await openPopup(b, page);
+    const key = await popup.$$eval(
+      '[data-testid="company-choice"] option',
+      (options, nip) => options.map((o) => (o as HTMLOptionElement).value).find((v) => v.includes(nip)),
+      NIP,
+    );
+    await popup.select('[data-testid="company-choice"]', key!);
+    await popup.waitForSelector('[data-testid="log-in"]:not([disabled])');
+    await popup.click('[data-testid="log-in"]');
+    const got = await untilProbe(page, 'session', before);
+    const session = got.value as { accessToken: string; refreshToken?: string };
+    tokens.add(session.accessToken);
+    if (session.refreshToken) tokens.add(session.refreshToken);
+    expect(await handoffWindowsOpen(b, pwaOrigin)).toEqual([]);
+    await popup.close().catch(() => {});
+  });
+
   it('a session carrying CredentialsManage is not handed off without the explicit extra confirmation', async () => {
     const page = await b.newPage();
     await page.goto(probe.url('admin'));
@@ -419,10 +440,11 @@ describe('session hand-off to the demo ERP with the real wallet', () => {
 
   it('revoking in Settings ends the pages’ sessions, revokes them at KSeF (a refresh fails with 21301/425), and nothing stays pending — also when KSeF could not be reached at first', async () => {
     const refreshPage = (await b.browser.pages()).find((p) => p.url() === probe.url('refresh'))!;
-    const session = (await untilProbe(refreshPage, 'session')).value as {
-      refreshToken: string;
-      referenceNumber: string;
-    };
+    // The page holds two sessions of this approval (the window's and the popup's).
+    const sessions = (await probeMessages(refreshPage))
+      .filter((m) => m.type === 'session')
+      .map((m) => m.value as { refreshToken: string; referenceNumber: string });
+    expect(sessions).toHaveLength(2);
     await settingsSection();
     const listed = await wallet.$$eval('[data-testid="approval"]', (els) =>
       els.map((el) => `${el.getAttribute('data-origin')} ${el.getAttribute('data-nip')}`),
@@ -463,20 +485,26 @@ describe('session hand-off to the demo ERP with the real wallet', () => {
     );
     await fill(wallet, 'Hasło portfela (potwierdza cofnięcie)', PASSPHRASE, item);
     await clickButtonIn(wallet, item, 'Cofnij zgodę i unieważnij sesje');
-    await wallet.waitForSelector('[data-testid="pending-revocations"][data-count="1"]', { timeout: 60_000 });
-    // The page heard at once that its session ended.
-    expect((await untilProbe(refreshPage, 'ended')).value).toMatchObject({
-      referenceNumber: session.referenceNumber,
-      reason: 'revoked',
-    });
+    await wallet.waitForSelector('[data-testid="pending-revocations"][data-count="2"]', { timeout: 60_000 });
+    // The page heard at once that its sessions ended.
+    await untilProbe(refreshPage, 'ended');
+    await sleep(300);
+    const ended = (await probeMessages(refreshPage)).filter((m) => m.type === 'ended').map((m) => m.value);
+    expect(ended).toEqual(
+      expect.arrayContaining(
+        sessions.map((x) => ({ referenceNumber: x.referenceNumber, reason: 'revoked' })),
+      ),
+    );
 
     // Back "online": "Revoke now" (or the wallet's own retry, which may win the race) revokes it.
     sandbox.control.clearFaults();
     await wallet.click('[data-testid="pending-retry"]').catch(() => {});
     await wallet.waitForSelector('[data-testid="pending-revocations"][data-count="0"]', { timeout: 60_000 });
-    const refresh = await ksef(NIP).auth.refresh(session.refreshToken);
-    expect(refresh).toMatchObject({ ok: false, error: { ksef: { code: 21301 } } });
-    expect(JSON.stringify(refresh)).toContain('(425)');
+    for (const x of sessions) {
+      const refresh = await ksef(NIP).auth.refresh(x.refreshToken);
+      expect(refresh).toMatchObject({ ok: false, error: { ksef: { code: 21301 } } });
+      expect(JSON.stringify(refresh)).toContain('(425)');
+    }
 
     // The demo ERP's approval: revoked too; its open session ends. (Sessions its earlier
     // documents held were ended for them at the lock and already revoked by the wallet's sweep
