@@ -42,7 +42,13 @@ import {
   readExtensionTable,
   sleep,
 } from './harness/extension-inspect.ts';
-import { addSandboxEnvironment, clickButtonIn, fill, shot } from './harness/wallet-page.ts';
+import {
+  addSandboxEnvironment,
+  axeSeriousOrWorse,
+  clickButtonIn,
+  fill,
+  shot,
+} from './harness/wallet-page.ts';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../artifacts/screenshots');
 const NIP = randomNip();
@@ -216,6 +222,7 @@ describe('session hand-off to the demo ERP with the real wallet', () => {
     await waitForStep(win, 'unlock');
     expect(await win.$eval('[data-testid="handoff-origin"]', (el) => el.textContent)).toBe(demo.origin);
     await win.screenshot({ path: resolve(SCREENSHOTS, 'handoff-unlock-pl.png'), fullPage: true });
+    expect(await axeSeriousOrWorse(win), 'unlock step').toEqual([]);
     await unlockInWindow(win);
     await waitForStep(win, 'approve', 60_000);
 
@@ -240,6 +247,7 @@ describe('session hand-off to the demo ERP with the real wallet', () => {
       refreshOffered: false, // the page did not ask for one
     });
     await win.screenshot({ path: resolve(SCREENSHOTS, 'handoff-approval-pl.png'), fullPage: true });
+    expect(await axeSeriousOrWorse(win), 'approval step').toEqual([]);
     await win.select('#handoff-language', 'en');
     await win.waitForFunction(
       () =>
@@ -453,6 +461,7 @@ describe('session hand-off to the demo ERP with the real wallet', () => {
       [`${demo.origin} ${NIP}`, `${probe.origin} ${NIP}`, `${probe.origin} ${NIP_ADMIN}`].sort(),
     );
     await shot(wallet, 'handoff-settings-sites-pl');
+    expect(await axeSeriousOrWorse(wallet), 'settings').toEqual([]);
     await wallet.select('#topbar-language', 'en');
     await wallet.waitForFunction(
       () =>
