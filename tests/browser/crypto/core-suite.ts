@@ -678,6 +678,28 @@ export const CORE_CASES: readonly CoreCase[] = [
         FIXED_NOW,
       );
       check(!junk.ok, 'junk entries ignored');
+      // A clock up to 5 minutes behind KSeF still uses a just-rotated key, but only when no key is
+      // valid now, and never an expired one (KEY_SELECTION.CLOCK_SKEW_MS).
+      const soon = entry(
+        'soon',
+        ['KsefTokenEncryption'],
+        new Date(FIXED_NOW + 4 * 60_000).toISOString(),
+        '2029-01-01T00:00:00Z',
+      );
+      const late = entry(
+        'late',
+        ['KsefTokenEncryption'],
+        new Date(FIXED_NOW + 6 * 60_000).toISOString(),
+        '2029-01-01T00:00:00Z',
+      );
+      const skewed = selectEncryptionCertificate([list[4]!, late, soon], 'KsefTokenEncryption', FIXED_NOW);
+      equal(
+        skewed.ok && skewed.value.publicKeyId,
+        'soon',
+        'a key starting within the skew, when none is valid',
+      );
+      const both = selectEncryptionCertificate([...list, soon], 'KsefTokenEncryption', FIXED_NOW);
+      equal(both.ok && both.value.publicKeyId, 'newer', 'a key valid now wins over one starting soon');
     },
   },
   {
