@@ -101,21 +101,27 @@ export function createHandoffBridge(deps: HandoffBridgeDeps): HandoffBridge {
       case 'handoff.mint': {
         const payload = push.payload as PushPayloads['handoff.mint'];
         // One mint at a time from this window: each is a KSeF login (SECURITY.md §4 budgets).
-        mints = mints.then(async () => {
-          const outcome = await mintSilently(
-            {
-              call: deps.call,
-              vault: deps.vault,
-              now: deps.now,
-              randomId: deps.randomId,
-              isCancelled: (id) => cancelled.has(id),
-            },
-            payload,
-          );
-          deps.onMint?.(outcome);
-          if (outcome.outcome === 'delivered') kickRefresher();
-          deps.onChange?.();
-        });
+        mints = mints
+          .then(async () => {
+            const outcome = await mintSilently(
+              {
+                call: deps.call,
+                vault: deps.vault,
+                now: deps.now,
+                randomId: deps.randomId,
+                isCancelled: (id) => cancelled.has(id),
+              },
+              payload,
+            ).catch(async (): Promise<SilentMintOutcome> => {
+              // The key worker is gone (a lock closed it mid-mint): a wallet window must take over.
+              await deps.call('handoff.complete', { handoffId: payload.handoffId, outcome: 'needs-user' });
+              return { outcome: 'needs-user', why: 'the vault did not answer' };
+            });
+            deps.onMint?.(outcome);
+            if (outcome.outcome === 'delivered') kickRefresher();
+            deps.onChange?.();
+          })
+          .catch(() => {}); // the next push still runs
         return;
       }
       case 'handoff.cancelled': {

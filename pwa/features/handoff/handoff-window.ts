@@ -129,7 +129,35 @@ export class HandoffWindow {
     for (const l of this.#listeners) l(v);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Runs one user action. The vault client throws only when the key worker is gone (a lock closed
+   * it, the browser ended it): then the window says so instead of waiting forever.
+   */
+  async #guard(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch {
+      this.#set({ step: 'unavailable', reason: 'vault-unavailable' });
+    }
+  }
+
+  start(): Promise<void> {
+    return this.#guard(() => this.#start());
+  }
+
+  unlock(passphrase: string): Promise<void> {
+    return this.#guard(() => this.#unlock(passphrase));
+  }
+
+  chooseCompany(companyId: string): Promise<void> {
+    return this.#guard(() => this.#chooseCompany(companyId));
+  }
+
+  approve(form: ApprovalForm): Promise<void> {
+    return this.#guard(() => this.#approve(form));
+  }
+
+  async #start(): Promise<void> {
     const got = await this.deps.call('handoff.get', { handoffId: this.handoffId });
     if (!got.ok) {
       const reason =
@@ -153,7 +181,7 @@ export class HandoffWindow {
     return this.#afterUnlock();
   }
 
-  async unlock(passphrase: string): Promise<void> {
+  async #unlock(passphrase: string): Promise<void> {
     const request = this.#request;
     if (!request || this.#view.step !== 'unlock' || this.#view.busy) return;
     if (passphrase.length === 0)
@@ -186,7 +214,7 @@ export class HandoffWindow {
     this.#set({ step: 'choose-company', request, companies: matching });
   }
 
-  async chooseCompany(companyId: string): Promise<void> {
+  async #chooseCompany(companyId: string): Promise<void> {
     if (this.#view.step !== 'choose-company') return;
     const company = this.#view.companies.find((c) => c.id === companyId);
     if (company) await this.#proceed(company);
@@ -277,7 +305,7 @@ export class HandoffWindow {
     return r.value;
   }
 
-  async approve(form: ApprovalForm): Promise<void> {
+  async #approve(form: ApprovalForm): Promise<void> {
     const v = this.#view;
     if (v.step !== 'approve' || v.busy || !this.#pending) return;
     const request = this.#request!;
@@ -362,27 +390,28 @@ export class HandoffWindow {
   }
 
   /** The user refused: no session, and 24 h without prompts for this origin and company. */
-  async refuse(): Promise<void> {
-    await this.#end('refused');
+  refuse(): Promise<void> {
+    return this.#guard(() => this.#end('refused'));
   }
 
   /** The user closed the dialog without deciding. */
-  async cancel(): Promise<void> {
-    await this.#end('cancelled');
+  cancel(): Promise<void> {
+    return this.#guard(() => this.#end('cancelled'));
   }
 
   /** The request's time ran out (the extension ends it too; this only tidies up here). */
   async expire(): Promise<void> {
     if (this.#settled) return;
     this.#settled = true;
-    await this.#dropPending();
+    await this.#dropPending().catch(() => {});
     if (this.#request) this.#set({ step: 'done', request: this.#request, outcome: 'expired' });
   }
 
   /** The window is going away: a minted session that was not handed over must not stay valid. */
   async dispose(): Promise<void> {
     this.#settled = true;
-    await this.#dropPending();
+    // Best effort: what cannot be revoked now is revoked by the next sweep (it knows the orphan).
+    await this.#dropPending().catch(() => {});
   }
 
   async #end(outcome: 'refused' | 'cancelled'): Promise<void> {
