@@ -145,6 +145,8 @@ export function createHandoffBridge(deps: HandoffBridgeDeps): HandoffBridge {
 
   async function publishSnapshot(): Promise<boolean> {
     try {
+      // Before a vault exists there is nothing to publish: the popup says it has no data yet.
+      if ((await deps.vault.status()).state === 'absent') return false;
       const [companies, certificates, tokens, sessions] = await Promise.all([
         deps.vault.listCompanies(),
         deps.vault.listCertificates(),
