@@ -83,8 +83,12 @@ async function handle(
   const schema = flow ? FLOW_RPC_METHODS[method] : METHODS[method as VaultMethod];
   const args = v.safeParse(schema as v.GenericSchema, params);
   if (!args.success) {
-    const path = args.issues[0]?.path?.map((p) => String(p.key)).join('.') ?? '';
-    reply(port, failure(id, 'BAD_MESSAGE', 'BAD_REQUEST', `${method}${path ? `.${path}` : ''}`));
+    // The reply names the parameter only when the schema declares it: a key the caller made up
+    // (which could carry anything, a secret pasted in the wrong place included) is never echoed.
+    const first = args.issues[0]?.path?.[0]?.key;
+    const declared = (schema as { entries?: Record<string, unknown> }).entries;
+    const named = typeof first === 'string' && declared !== undefined && Object.hasOwn(declared, first);
+    reply(port, failure(id, 'BAD_MESSAGE', 'BAD_REQUEST', named ? `${method}.${first}` : method));
     return;
   }
   try {

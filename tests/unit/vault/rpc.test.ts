@@ -87,6 +87,19 @@ describe('key worker RPC (server side)', () => {
     expect(reply.failure).toMatchObject({ reason: 'BAD_REQUEST', detail: 'previewBackup.file' });
   });
 
+  it('names a declared parameter in its refusal, never a key the caller made up', async () => {
+    const { send } = served();
+    const made = (await send(
+      req('previewBackup', { file: new Uint8Array(4), backupPassphrase: 'x', 'marker-key-do-not-echo': 1 }),
+    )) as { failure?: { reason: string; detail?: string } };
+    expect(made.failure).toMatchObject({ reason: 'BAD_REQUEST' });
+    expect(JSON.stringify(made)).not.toContain('marker-key');
+    const typed = (await send(req('previewBackup', { file: 'not bytes', backupPassphrase: 'x' }))) as {
+      failure?: { detail?: string };
+    };
+    expect(typed.failure?.detail).toBe('previewBackup.file');
+  });
+
   it('does not answer what is not an envelope at all', async () => {
     const { send } = served();
     expect(await send('hello', 300)).toBe('no reply');
