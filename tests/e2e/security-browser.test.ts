@@ -496,7 +496,7 @@ async function settled<A extends unknown[], R>(
 ): Promise<R> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await p.evaluate(fn as never, ...(args as never[]))) as R;
+      return (await p.evaluate(fn as never, ...(args as unknown as never[]))) as R;
     } catch (e) {
       if (attempt >= 20 || !/context|navigat|Target closed/i.test(String(e))) throw e;
       await new Promise((r) => setTimeout(r, 250));
