@@ -20,7 +20,31 @@ declare module 'vitest' {
   }
 }
 
+type E2eBuild = { pwaOrigin: string; pwaDir: string; extensionDir: string; close(): Promise<void> };
+type SharedBuild = { build: Promise<E2eBuild>; users: number };
+
+// Both e2e projects (vitest.config.ts) use one build and one PWA server: the global setups of a run
+// share the main process, so the first builds and the last one to finish tears it down.
+const SHARED = Symbol.for('ksef-wallet.e2e-build');
+const registry = globalThis as { [SHARED]?: SharedBuild };
+
 export default async function setup(project: TestProject) {
+  registry[SHARED] ??= { build: buildOnce(), users: 0 };
+  const shared = registry[SHARED];
+  shared.users += 1;
+  const built = await shared.build;
+  project.provide('pwaOrigin', built.pwaOrigin);
+  project.provide('pwaDir', built.pwaDir);
+  project.provide('extensionDir', built.extensionDir);
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete registry[SHARED];
+    await built.close();
+  };
+}
+
+async function buildOnce(): Promise<E2eBuild> {
   // A folder per run: several runs (developers, CI) may build at the same time.
   mkdirSync(resolve(root, 'tests/artifacts'), { recursive: true });
   const buildDir = mkdtempSync(resolve(root, 'tests/artifacts/build-'));
@@ -43,11 +67,13 @@ export default async function setup(project: TestProject) {
   });
   execFileSync('npx', ['wxt', 'build'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const server = await startStaticServer({ root: pwaDir, port });
-  project.provide('pwaOrigin', server.origin);
-  project.provide('pwaDir', pwaDir);
-  project.provide('extensionDir', resolve(extensionOut, 'chrome-mv3'));
-  return async () => {
-    await server.close();
-    rmSync(buildDir, { recursive: true, force: true });
+  return {
+    pwaOrigin: server.origin,
+    pwaDir,
+    extensionDir: resolve(extensionOut, 'chrome-mv3'),
+    close: async () => {
+      await server.close();
+      rmSync(buildDir, { recursive: true, force: true });
+    },
   };
 }
