@@ -12,6 +12,7 @@ import type { HandoffReplies } from '../../shared/protocol/handoff-messages.ts';
 import type { Payloads } from '../../shared/protocol/messages.ts';
 import { fail, ok, type Result, walletError } from '../../shared/result.ts';
 import type { ApprovalRow, PendingHandoffRow } from '../storage/extension-db.ts';
+import { attributeDispatch } from './dispatch-log.ts';
 import { expireHandoffs } from './expire-handoffs.ts';
 import {
   activityOf,
@@ -80,6 +81,9 @@ async function deliverSession(
   decision: { grant: ApprovalRow['grant']; credentialsConfirmed: boolean } | undefined,
 ): Promise<Result<HandoffReplies['handoff.complete']>> {
   const now = ctx.platform.now();
+  // The wallet logged in to KSeF as this company, whatever happens next: a request that named no
+  // company now counts against this one's budget.
+  await attributeDispatch(ctx, pending.handoffId, session.nip, session.environment);
   const refuse = async (error: ReturnType<typeof walletError>) => {
     await endWithout(ctx, pending, error.code, 'failed');
     return { ok: false as const, error };

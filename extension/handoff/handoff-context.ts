@@ -2,6 +2,7 @@
  * What the hand-off use cases need from their platform, injected (STYLE.md §5) so that the same
  * code runs in the service worker and in Node tests (fake-indexeddb, a fake clock, recorded tabs).
  */
+import type { EnvironmentId } from '../../shared/ksef/transport-types.ts';
 import { type ContentEnvelope, contentEnvelope } from '../../shared/protocol/content-messages.ts';
 import { pageErrorFor } from '../../shared/protocol/erp-page-protocol.ts';
 import type { ActivityEvent } from '../../shared/protocol/handoff-messages.ts';
@@ -39,21 +40,53 @@ export type HandoffContext = {
   readonly intents: Map<string, { tabId: number; nip: string; environment: string; expiresAt: number }>;
 };
 
-const KEEP_ACTIVITY = 2000;
+/** The activity log keeps its newest rows; the budgets do not read it (dispatch-log.ts). */
+export const KEEP_ACTIVITY = 2000;
+/** Refused clicks of one origin and code are logged once per this period, with a count. */
+export const BLOCKED_LOG_PERIOD_MS = 60_000;
 
 export async function recordActivity(
   ctx: HandoffContext,
   row: Omit<ActivityRow, 'id' | 'at'>,
 ): Promise<void> {
-  await ctx.db.activity.add({ at: ctx.platform.now(), ...row });
-  const count = await ctx.db.activity.count();
-  if (count > KEEP_ACTIVITY + 200) {
-    const cut = await ctx.db.activity
-      .orderBy('id')
-      .limit(count - KEEP_ACTIVITY)
-      .primaryKeys();
-    await ctx.db.activity.bulkDelete(cut);
-  }
+  const id = await ctx.db.activity.add({ at: ctx.platform.now(), ...row });
+  // Ids only grow and only trimming deletes, so "id more than KEEP_ACTIVITY behind the newest" is
+  // the old end: a key-range delete that is empty almost every time, never a count or a scan.
+  if (typeof id === 'number' && id > KEEP_ACTIVITY)
+    await ctx.db.activity
+      .where('id')
+      .belowOrEqual(id - KEEP_ACTIVITY)
+      .delete();
+}
+
+/**
+ * A click the budgets refused. One row per origin, code and minute, with a count: a page can send
+ * `handoff.request` at will (a compromised ERP renderer, T5), and one row per refusal would flood
+ * the log and push every other entry out of it (SECURITY.md T12).
+ */
+export async function recordBlockedClick(
+  ctx: HandoffContext,
+  row: { origin: string; code: string; nip?: string; environment?: EnvironmentId },
+): Promise<void> {
+  const now = ctx.platform.now();
+  await ctx.db.transaction('rw', ctx.db.activity, async () => {
+    const last = await ctx.db.activity
+      .where('[origin+event+code]')
+      .equals([row.origin, 'blocked', row.code])
+      .last();
+    if (last?.id !== undefined && now >= last.at && now - last.at < BLOCKED_LOG_PERIOD_MS) {
+      // Clicks naming different companies in one minute: the row names none rather than a wrong one.
+      const sameCompany = last.nip === row.nip && last.environment === row.environment;
+      const { nip: _nip, environment: _environment, ...rest } = last;
+      await ctx.db.activity.put({
+        ...(sameCompany ? last : rest),
+        count: (last.count ?? 1) + 1,
+        lastAt: now,
+      });
+      return;
+    }
+    await recordActivity(ctx, { event: 'blocked', ...row, count: 1 });
+  });
 }
 
 export function activityOf(p: PendingHandoffRow, event: ActivityEvent, extra: Partial<ActivityRow> = {}) {

@@ -9,9 +9,17 @@ import type { HandoffReplies } from '../../shared/protocol/handoff-messages.ts';
 import type { Payloads } from '../../shared/protocol/messages.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
 import type { PendingHandoffRow } from '../storage/extension-db.ts';
-import { checkHandoffBudget, type Dispatch, HANDOFF_BUDGETS } from './budgets.ts';
+import { checkHandoffBudget } from './budgets.ts';
+import { recentDispatches, recordDispatch } from './dispatch-log.ts';
 import { expireHandoffs } from './expire-handoffs.ts';
-import { activityOf, type HandoffContext, pushTo, recordActivity, walletUrl } from './handoff-context.ts';
+import {
+  activityOf,
+  type HandoffContext,
+  pushTo,
+  recordActivity,
+  recordBlockedClick,
+  walletUrl,
+} from './handoff-context.ts';
 
 export const HANDOFF_TIMEOUTS = Object.freeze({
   /** The wallet is unlocked and the origin approved: minting takes a KSeF login (seconds). */
@@ -80,8 +88,7 @@ export async function requestHandoff(
     refusals: await ctx.db.refusals.where('origin').equals(origin).toArray(),
   });
   if (!budget.ok) {
-    await recordActivity(ctx, {
-      event: 'blocked',
+    await recordBlockedClick(ctx, {
       origin,
       code: budget.error.code,
       ...(nip !== undefined ? { nip } : {}),
@@ -124,6 +131,7 @@ export async function requestHandoff(
       expiresAt: pending.expiresAt,
     });
     if (pushed) {
+      await recordDispatch(ctx, pending);
       await recordActivity(ctx, activityOf(pending, 'wallet-asked'));
       return ok({ handoffId: pending.handoffId, stage: 'wallet' });
     }
@@ -157,31 +165,7 @@ export async function openWindowFor(ctx: HandoffContext, pending: PendingHandoff
     return false;
   }
   await ctx.db.pendingHandoffs.update(pending.handoffId, { windowId });
+  await recordDispatch(ctx, row);
   await recordActivity(ctx, activityOf(row, 'window-opened'));
   return true;
-}
-
-/**
- * The last hour's dispatches (each a possible KSeF login), over every origin: one per hand-off,
- * even when a silent attempt was followed by a wallet window.
- */
-async function recentDispatches(ctx: HandoffContext, now: number): Promise<Dispatch[]> {
-  const rows = await ctx.db.activity
-    .where('at')
-    .above(now - HANDOFF_BUDGETS.WINDOW_MS)
-    .filter((r) => r.event === 'wallet-asked' || r.event === 'window-opened')
-    .toArray();
-  const seen = new Set<string>();
-  const once = rows.filter((r) => {
-    const key = r.handoffId ?? `row-${r.id}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return once.map((r) => ({
-    at: r.at,
-    origin: r.origin,
-    ...(r.nip !== undefined ? { nip: r.nip } : {}),
-    ...(r.environment !== undefined ? { environment: r.environment } : {}),
-  }));
 }

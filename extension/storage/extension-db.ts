@@ -85,6 +85,27 @@ export type ActivityRow = {
   readonly handoffId?: string;
   readonly referenceNumber?: string;
   readonly code?: string;
+  /**
+   * For 'blocked': how many refused clicks this row stands for. Refused clicks of one origin and
+   * code are logged once a minute with a count, so a page that is refused over and over cannot
+   * push the rest of the log out (SECURITY.md T12).
+   */
+  readonly count?: number;
+  /** For 'blocked': the last refused click counted in this row (`at` is the first). */
+  readonly lastAt?: number;
+};
+
+/**
+ * A hand-off the wallet was asked to serve (a silent mint or a wallet window: each may become a
+ * KSeF login), what the budgets of SECURITY.md §4 count. Kept apart from the activity log, which
+ * is trimmed by size: rows here go only once they are older than the budget window.
+ */
+export type DispatchRow = {
+  readonly handoffId: string;
+  readonly at: number;
+  readonly origin: string;
+  readonly nip?: string;
+  readonly environment?: EnvironmentId;
 };
 
 export type SnapshotRow = {
@@ -101,6 +122,7 @@ export class ExtensionDb extends Dexie {
   handedSessions!: EntityTable<HandedSessionRow, 'referenceNumber'>;
   pendingHandoffs!: EntityTable<PendingHandoffRow, 'handoffId'>;
   activity!: EntityTable<ActivityRow, 'id'>;
+  dispatches!: EntityTable<DispatchRow, 'handoffId'>;
   snapshot!: EntityTable<SnapshotRow, 'id'>;
   constructor(name = 'ksef-wallet-extension', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -114,6 +136,36 @@ export class ExtensionDb extends Dexie {
       activity: '++id, at, origin',
       snapshot: 'id',
     });
+    // Version 3: the budgets' dispatches get their own store (they were counted from the activity
+    // log, whose size-based trimming a flood of refused clicks could use to erase them), and
+    // 'blocked' rows are found by origin and code to be counted instead of repeated.
+    this.version(3)
+      .stores({
+        activity: '++id, at, origin, [origin+event+code]',
+        dispatches: 'handoffId, at',
+      })
+      .upgrade(async (tx) => {
+        // Carry the dispatches the activity log still holds over, so that an update does not hand
+        // a page a fresh budget. Rows older than the window go at the next dispatch.
+        const seen = new Set<string>();
+        const carried: DispatchRow[] = [];
+        await tx
+          .table<ActivityRow, number>('activity')
+          .orderBy('id')
+          .each((r) => {
+            if (r.event !== 'wallet-asked' && r.event !== 'window-opened') return;
+            if (r.handoffId === undefined || seen.has(r.handoffId)) return;
+            seen.add(r.handoffId);
+            carried.push({
+              handoffId: r.handoffId,
+              at: r.at,
+              origin: r.origin,
+              ...(r.nip !== undefined ? { nip: r.nip } : {}),
+              ...(r.environment !== undefined ? { environment: r.environment } : {}),
+            });
+          });
+        await tx.table<DispatchRow, string>('dispatches').bulkAdd(carried);
+      });
   }
 }
 

@@ -194,6 +194,10 @@ export type ActivityEntry = {
   readonly referenceNumber?: string;
   /** An error code (shared/result.ts) for failures and blocks. */
   readonly code?: string;
+  /** For 'blocked': the refused clicks of this origin and code this entry counts (one entry a minute). */
+  readonly count?: number;
+  /** For 'blocked': when the last of them came (`at` is the first). */
+  readonly lastAt?: number;
 };
 
 export type HandoffReplies = {

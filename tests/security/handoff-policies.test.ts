@@ -26,7 +26,7 @@ import {
   NIP2,
   sessionFor,
 } from '../unit/extension/handoff-fixture.ts';
-import { knownGap, tally } from './ledger.ts';
+import { tally } from './ledger.ts';
 import { seeded } from './support/prng.ts';
 import { findLeaks, marker, markerJwt } from './support/secrets.ts';
 
@@ -142,18 +142,114 @@ describe('budgets against a page that keeps clicking (T12)', () => {
 });
 
 describe('budgets against a page that floods the activity log (T12)', () => {
-  // Found by this suite: the budgets count dispatches from the activity log, which keeps its last
-  // 2,000 rows (handoff-context.ts recordActivity) and writes one "blocked" row per refused click.
-  // A page that gets ~2,200 clicks refused within an hour (a compromised ERP renderer can send
-  // handoff.request at will, T5) pushes that hour's "wallet-asked" rows out, and the budget starts
-  // again: 20 sessions for one site in 45 seconds were observed (limit 10 per hour).
-  knownGap(
-    'T12',
-    'hand-off budgets forget dispatches once ~2,200 refused clicks within an hour push them out of the trimmed activity log (extension/handoff)',
-  );
-  it.todo(
-    'keeps the per-site and per-company budgets when refused clicks flood the activity log — needs a fix in extension/handoff: count dispatches from rows that are never trimmed inside the budget window (trim only rows older than HANDOFF_BUDGETS.WINDOW_MS, or keep dispatches in their own table), or log refused clicks once per origin and minute',
-  );
+  // Found by this suite: the budgets were counted from the activity log, which keeps its last 2,000
+  // rows and wrote one "blocked" row per refused click, so ~2,200 refused clicks within an hour (a
+  // compromised ERP renderer can send handoff.request at will, T5) pushed that hour's dispatches
+  // out and the budget started again (20 sessions for one site in 45 seconds). Dispatches now have
+  // their own store, trimmed only outside the budget window, and refused clicks are logged once
+  // per origin, code and minute with a count.
+  it('keeps 10 sessions per site and 30 logins per company per hour while 2,400 refused clicks flood the log', async () => {
+    const rand = seeded(2400);
+    const t = tally('T12', 'refused clicks flooding the activity log against the budgets');
+    const origins = ORIGINS.slice(0, 4);
+    const bg = createBackground();
+    for (const [i, origin] of origins.entries()) {
+      await bg.enableSite(origin);
+      bg.openDocument(10 + i, origin);
+      await bg.db.approvals.put({
+        origin,
+        nip: NIP,
+        environment: 'TEST',
+        grant: 'access-only',
+        credentialsConfirmed: false,
+        decidedAt: bg.clock.now,
+      });
+    }
+    bg.connectWallet(50, 24 * HOUR);
+    const minted: { at: number; origin: string }[] = [];
+    let refused = 0;
+    /** One click from a site; the wallet answers every mint at once (nothing stays in flight). */
+    const click = async (tabIndex: number) => {
+      const before = mintsOf(bg).length;
+      const reply = await bg.send(
+        'handoff.request',
+        { nip: NIP, environment: 'TEST', wantRefresh: false, trigger: 'button' },
+        bg.contentScript(10 + tabIndex),
+      );
+      if (!reply.ok) refused += 1;
+      const mints = mintsOf(bg).slice(before);
+      for (const m of mints) {
+        minted.push({ at: bg.clock.now, origin: m.message.payload.origin });
+        await bg.send(
+          'handoff.complete',
+          {
+            handoffId: m.message.payload.handoffId,
+            outcome: 'session',
+            session: sessionFor(NIP, bg.clock.now),
+          },
+          bg.pwa(),
+        );
+      }
+      return { reply, mints: mints.length };
+    };
+    /** The budgets, checked from the mints the wallet was asked for, not from the code's bookkeeping. */
+    const overBudget = () => {
+      const now = bg.clock.now;
+      const lastHour = minted.filter((m) => m.at > now - HOUR);
+      const perSite = Math.max(0, ...origins.map((o) => lastHour.filter((m) => m.origin === o).length));
+      return perSite > HANDOFF_BUDGETS.SESSIONS_PER_ORIGIN_PER_HOUR ||
+        lastHour.length > HANDOFF_BUDGETS.LOGINS_PER_COMPANY_PER_HOUR
+        ? `${perSite}/site/h, ${lastHour.length}/company/h`
+        : null;
+    };
+
+    // The first minutes: three sites use up the company's 30 logins (10 each).
+    for (let round = 0; round < 12; round++)
+      for (let i = 0; i < 3; i++) {
+        bg.clock.now += 5_000;
+        await click(i);
+      }
+    expect(minted).toHaveLength(HANDOFF_BUDGETS.LOGINS_PER_COMPANY_PER_HOUR);
+
+    // Then 40 minutes of refused clicks, mostly from the first site, about one a second.
+    for (let i = 0; i < 2400; i++) {
+      bg.clock.now += rand.int(500, 1500);
+      const from = rand.chance(0.85) ? 0 : rand.int(1, 3);
+      const { reply, mints } = await click(from);
+      const over = overBudget();
+      t.add({
+        leaked: mints > 0 || over !== null,
+        note: `#${i} ${origins[from]}: ${mints} mint(s), ${over ?? 'within budget'}`,
+      });
+      if (!reply.ok) expect(['HANDOFF_BUSY', 'HANDOFF_BUDGET'], `#${i}`).toContain(reply.error.code);
+    }
+    expect(bg.clock.now - minted[0]!.at).toBeLessThan(HOUR);
+    // Still inside the hour: every site is refused, the fourth one by the company's budget.
+    for (let i = 0; i < 4; i++)
+      expect((await click(i)).reply).toMatchObject({ ok: false, error: { code: 'HANDOFF_BUDGET' } });
+
+    // The log says how many clicks were refused without a row for each: one per site, code and minute.
+    const blocked = (await bg.db.activity.toArray()).filter((r) => r.event === 'blocked');
+    const counted = blocked.reduce((n, r) => n + (r.count ?? 1), 0);
+    t.add({ lost: counted !== refused, note: `the log counts ${counted} refused clicks of ${refused}` });
+    expect(counted).toBe(refused);
+    const byKey = new Map<string, number[]>();
+    for (const r of blocked)
+      byKey.set(`${r.origin} ${r.code}`, [...(byKey.get(`${r.origin} ${r.code}`) ?? []), r.at]);
+    for (const [key, times] of byKey)
+      for (let j = 1; j < times.length; j++)
+        expect(times[j]! - times[j - 1]!, key).toBeGreaterThanOrEqual(60_000);
+    expect(blocked.length).toBeLessThan(4 * 2 * 45);
+    expect(await bg.db.activity.count()).toBeLessThan(2000);
+
+    // Positive control: the budget is a window, not a wall — once the first logins leave the hour,
+    // the site that never had a session gets one.
+    bg.clock.now = minted[0]!.at + HOUR + 1;
+    expect((await click(3)).mints).toBe(1);
+    t.control();
+    expect(overBudget()).toBeNull();
+    expect(t.record().notes).toEqual([]);
+  });
 });
 
 describe('what a page may receive (T7)', () => {

@@ -359,7 +359,10 @@ function ActivityLog(props: { items: readonly HandoffActivityItem[]; t: HandoffT
             {items.map((i) => (
               <tr key={i.key} data-event={i.label} data-source={i.source}>
                 <td>{formatDateTime(locale, i.at)}</td>
-                <td>{t(i.label)}</td>
+                <td>
+                  {t(i.label)}
+                  {i.count ? ` ×${i.count}` : ''}
+                </td>
                 <td>
                   {i.origin ? <code>{i.origin}</code> : null}
                   {i.companyName

@@ -21,6 +21,8 @@ export type HandoffActivityItem = {
   readonly companyName?: string;
   readonly referenceNumber?: string;
   readonly code?: string;
+  /** Refused clicks one 'blocked' entry stands for (the extension logs them once a minute). */
+  readonly count?: number;
 };
 
 const EVENT_LABELS: Readonly<Record<ActivityEvent, HandoffStringKey>> = Object.freeze({
@@ -68,6 +70,7 @@ export function mergeHandoffActivity(
       ...(company ? { companyName: company.name } : {}),
       ...(e.referenceNumber !== undefined ? { referenceNumber: e.referenceNumber } : {}),
       ...(e.code !== undefined ? { code: e.code } : {}),
+      ...(e.count !== undefined && e.count > 1 ? { count: e.count } : {}),
     });
   }
 
