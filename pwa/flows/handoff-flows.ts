@@ -294,6 +294,10 @@ export async function withdrawHandoffApprovalFlow(
 export function createHandoffFlowRunner(service: { readonly deps: FlowDeps }) {
   const deps = service.deps;
   const running = new Set<string>();
+  // Revocations run one after another: the wallet's sweep and "Revoke approval" in Settings may ask
+  // for the same sessions at once, and the second must see the first's result (already revoked)
+  // instead of racing it at KSeF and reporting a revoked session as still pending.
+  let revocations: Promise<unknown> = Promise.resolve();
   return {
     async run(method: HandoffFlowMethod, params: unknown, link: FlowLink): Promise<unknown> {
       const parsed = v.safeParse(HANDOFF_FLOW_METHODS[method], params);
@@ -311,12 +315,13 @@ export function createHandoffFlowRunner(service: { readonly deps: FlowDeps }) {
         switch (method) {
           case 'mintHandoffSession':
             return await mintHandoffSessionFlow(deps, input as HandoffFlowInput<'mintHandoffSession'>, call);
-          case 'revokeHandedSessions':
-            return await revokeHandedSessionsFlow(
-              deps,
-              input as HandoffFlowInput<'revokeHandedSessions'>,
-              call,
+          case 'revokeHandedSessions': {
+            const turn = revocations.then(() =>
+              revokeHandedSessionsFlow(deps, input as HandoffFlowInput<'revokeHandedSessions'>, call),
             );
+            revocations = turn.catch(() => {});
+            return await turn;
+          }
           case 'refreshHandedSession':
             return await refreshHandedSessionFlow(
               deps,

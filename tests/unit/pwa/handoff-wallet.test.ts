@@ -575,6 +575,29 @@ describe('revocation', () => {
     expect(listed.find((s) => s.referenceNumber === session!.referenceNumber)?.status.code).not.toBe(200);
   });
 
+  it('two revocations of the same session at once (the sweep and Settings) both report it revoked, with one DELETE at KSeF', async () => {
+    await ensureUnlocked();
+    const company = await companyWithToken();
+    const t = await setup();
+    const req = await click(t, company);
+    const { w } = openWindow(t, req.handoffId);
+    await w.start();
+    await w.approve({
+      grant: 'access-only',
+      passphrase: PASSPHRASE,
+      credentialsConfirmed: false,
+      erpAddresses: '',
+    });
+    const [session] = deliveries(t);
+    h.sandbox.clear();
+    const ask = () =>
+      t.vault.revokeHandedSessions({ operationId: randomId(), referenceNumbers: [session!.referenceNumber] });
+    const [a, b] = await Promise.all([ask(), ask()]);
+    for (const r of [a, b])
+      expect(must(r, 'revoke')).toEqual({ revoked: [session!.referenceNumber], failed: [] });
+    expect(h.sandbox.operations().filter((o) => o.startsWith('DELETE'))).toHaveLength(1);
+  });
+
   it('offline at revocation: the sessions stay pending, and the next sweep revokes them', async () => {
     await ensureUnlocked();
     let offline = false;
