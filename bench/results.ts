@@ -3,6 +3,7 @@
  * markdown both print it as. Pure: no Node APIs, so tests/unit/bench can render a fixed object.
  */
 import type { CryptoOpResult } from './crypto/crypto-ops.ts';
+import type { HandoffBenchResult } from './handoff/handoff-bench.ts';
 import type { LoginBenchResult, LoginCell } from './login/login-bench.ts';
 import type { Summary } from './stats.ts';
 import { LOGIN_LIMITS, summaryLine, type Target } from './targets.ts';
@@ -18,7 +19,9 @@ export type BenchResults = {
   readonly targets: readonly Target[];
   readonly sections: {
     readonly login?: LoginBenchResult;
-    readonly handoff: { readonly status: 'not-measured'; readonly reason: string };
+    readonly handoff:
+      | ({ readonly status: 'measured' } & HandoffBenchResult)
+      | { readonly status: 'not-measured'; readonly reason: string };
     readonly vault?: {
       readonly chromium: string;
       readonly kdf: { readonly memoryKiB: number; readonly iterations: number; readonly parallelism: number };
@@ -113,6 +116,37 @@ export function renderLogin(l: LoginBenchResult): string[] {
   ];
 }
 
+export function renderHandoff(
+  h: Extract<BenchResults['sections']['handoff'], { status: 'measured' }>,
+): string[] {
+  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+  const requests = h.requests ? `${h.requests.median} (p95 ${h.requests.p95})` : '—';
+  return [
+    `${h.chromium}, headless, with the built extension and PWA; the vault unlocked in a wallet tab, the demo ERP ` +
+      `on ${count(h.erpOrigins, 'loopback origin', 'loopback origins')} (each approved once in the wallet window, ` +
+      `then at most ${h.runsPerOrigin} runs: the product's ${h.runsPerOrigin + 1} sessions per site per hour) for ` +
+      `${count(h.companies, 'company', 'companies')}; the sandbox with KSeF's rate limits at L = ${h.latencyMs} ms. ` +
+      'Per run a new ERP tab, the button armed (800 ms fully visible), a real mouse click; timed in the ERP page ' +
+      "from the click's timestamp to the session shown. " +
+      `${h.runs} runs after ${h.warmups} warm-ups, interleaved with the product's KSeF token login from Node at the ` +
+      `same L (order alternating). Failed runs: ${h.failures}${h.errors.length ? ` (${h.errors.join(', ')})` : ''}; ` +
+      `429 answers: ${h.rateLimited}.`,
+    '',
+    '| measure | median | p95 |',
+    '| --- | --- | --- |',
+    `| click → session in the demo ERP | ${ms(h.handoffMs?.median)} | ${ms(h.handoffMs?.p95)} |`,
+    `| … of which: click → the extension took the request (page status "logging-in") | ${ms(h.acceptedMs?.median)} | ${ms(h.acceptedMs?.p95)} |`,
+    `| click → the demo ERP's own check at KSeF (GET /auth/sessions) confirms it | ${ms(h.provedMs?.median)} | ${ms(h.provedMs?.p95)} |`,
+    `| KSeF token login from Node, same L, same rounds | ${ms(h.tokenLoginMs?.median)} | ${ms(h.tokenLoginMs?.p95)} |`,
+    '',
+    `Hand-off ÷ token login: ${times(h.handoffToLogin)}; the wallet's own path (content script, extension, ` +
+      `PWA relay, key worker, delivery) adds ${ms(h.overheadMs)} to the protocol login. Hand-off ÷ limit ` +
+      `(4 × L + 300 = ${h.limitMs} ms): ${times(h.handoffToLimit)}. KSeF requests per hand-off: ${requests}.` +
+      (h.unarmedClicks > 0 ? ` Clicks before the button armed (clicked again): ${h.unarmedClicks}.` : '') +
+      (h.proofFailures > 0 ? ` Sessions the demo ERP's own check did not confirm: ${h.proofFailures}.` : ''),
+  ];
+}
+
 export function renderVault(v: NonNullable<BenchResults['sections']['vault']>): string[] {
   const o = v.accountingOffice;
   return [
@@ -192,7 +226,9 @@ export function renderPerformance(b: BenchResults): string {
     '',
     '### One-click hand-off',
     '',
-    `Not measured yet: ${s.handoff.reason}`,
+    ...(s.handoff.status === 'measured'
+      ? renderHandoff(s.handoff)
+      : [`Not measured yet: ${s.handoff.reason}`]),
     ...(s.vault ? ['', '### Vault', '', ...renderVault(s.vault)] : []),
     ...(s.crypto ? ['', '### Crypto', '', ...renderCrypto(s.crypto)] : []),
     ...(s.size ? ['', '### Size', '', ...renderSize(s.size)] : []),
