@@ -133,7 +133,12 @@ export function startErpLogin(runtime: ContentRuntime): void {
       if (buttons.has(anchor)) continue;
       buttons.set(
         anchor,
-        mountLoginButton({ anchor, labels, onActivate: () => void request(target, { trigger: 'button' }) }),
+        mountLoginButton({
+          anchor,
+          labels,
+          openShadowRoot,
+          onActivate: () => void request(target, { trigger: 'button' }),
+        }),
       );
     }
   }
@@ -230,6 +235,16 @@ export function startErpLogin(runtime: ContentRuntime): void {
 
   // A page that said hello before we were injected (enabled just now) says it again.
   window.postMessage(pageMessage.present(), location.origin);
+}
+
+/**
+ * The page's closed shadow roots, which hide their slots from `assignedSlot`: the button's check of
+ * masks walks the rendered tree through them (rendered-ancestors.ts). chrome.dom exists in content
+ * scripts only (Chromium 88+); elsewhere nothing can be opened.
+ */
+function openShadowRoot(element: Element): ShadowRoot | null {
+  if (typeof chrome === 'undefined' || !(element instanceof HTMLElement)) return null;
+  return chrome.dom?.openOrClosedShadowRoot(element) ?? null;
 }
 
 function randomId(): string {
