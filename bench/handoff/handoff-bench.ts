@@ -24,7 +24,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { startStaticServer } from '../../pwa/hosting/static-server.ts';
@@ -105,6 +105,11 @@ export type HandoffBenchResult = {
   readonly errors: readonly string[];
   /** 429 answers of the sandbox during the measured and warm-up rounds (hand-offs and logins). */
   readonly rateLimited: number;
+  /**
+   * The machine's 1-minute load average as the rounds began and ended: Chromium's processes share
+   * two cores with whatever else runs, and the figure moves with it far more than the Node login.
+   */
+  readonly loadAverage: { readonly before: number; readonly after: number };
 };
 
 /** The login's KSeF operations (REFERENCE §5.4): what a hand-off costs at KSeF. */
@@ -116,6 +121,7 @@ const LOGIN_OPERATIONS: ReadonlySet<string> = new Set([
   'POST /auth/token/redeem',
 ]);
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
 const ENV_LABEL = 'sandbox';
 const NODE_ENV = 'custom:bench' as const;
 
@@ -360,6 +366,7 @@ export async function runHandoffBench(options: HandoffBenchOptions): Promise<Han
     log(
       `handoff: ${options.warmups} warm-up and ${options.runs} measured rounds at L = ${options.latencyMs} ms`,
     );
+    const loadBefore = loadavg()[0]!;
     const handoffs: HandoffSample[] = [];
     const logins: { ms?: number; error?: string }[] = [];
     for (let round = 0; round < total; round++) {
@@ -408,6 +415,7 @@ export async function runHandoffBench(options: HandoffBenchOptions): Promise<Han
       failures: errors.length,
       errors: [...new Set(errors)],
       rateLimited,
+      loadAverage: { before: round2(loadBefore), after: round2(loadavg()[0]!) },
     };
     log(
       `handoff: ${handoffMs?.median ?? '—'} ms (p95 ${handoffMs?.p95 ?? '—'}), token login from Node ` +

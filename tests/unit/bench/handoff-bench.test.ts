@@ -183,6 +183,7 @@ describe('the hand-off in the Performance section', () => {
     failures: 0,
     errors: [],
     rateLimited: 0,
+    loadAverage: { before: 0.42, after: 0.9 },
   };
   const results = (h: BenchResults['sections']['handoff']): BenchResults => ({
     format: RESULTS_FORMAT,
@@ -215,6 +216,7 @@ describe('the hand-off in the Performance section', () => {
     expect(md).toContain('on 2 loopback origins');
     expect(md).toContain('for 1 company;');
     expect(md).toContain('Failed runs: 0; 429 answers: 0.');
+    expect(md).toContain('load average was 0.42 as the rounds began and 0.9 as they ended');
     expect(md).not.toContain('Not measured yet');
   });
 
