@@ -35,7 +35,7 @@ import {
   holding,
   requirePassphrase,
 } from './flow-context.ts';
-import { accessFor } from './session-access.ts';
+import { accessFor, companyAccess } from './session-access.ts';
 
 export const ENROLLMENT_STATUS = Object.freeze({ IN_PROGRESS: 100, ISSUED: 200 });
 
@@ -67,13 +67,11 @@ export async function certificateLimitsFlow(
   companyId: string,
   call: FlowCall,
 ): Promise<FlowResult<CertificateLimitsView>> {
-  const company = await findCompany(deps, companyId);
-  if (!company.ok) return company;
-  const client = clientFor(deps, company.value, call);
-  const access = await accessFor(deps, company.value, client, call);
+  const access = await companyAccess(deps, companyId, call);
   if (!access.ok) return access;
+  const { client, accessToken } = access.value;
   call.progress({ step: 'limits' });
-  const limits = await client.certificates.limits(access.value.accessToken, call.signal);
+  const limits = await client.certificates.limits(accessToken, call.signal);
   if (!limits.ok) return limits;
   call.progress({ step: 'done' });
   return { ok: true, value: limits.value };
@@ -235,13 +233,10 @@ export async function enrollCertificateFlow(
   input: EnrollInput,
   call: FlowCall,
 ): Promise<FlowResult<EnrollmentView>> {
-  const company = await findCompany(deps, input.companyId);
-  if (!company.ok) return company;
-  const client = clientFor(deps, company.value, call);
   // KSeF reads the DN from the certificate used to log in: a token session gets 25001 (§3.9).
-  const access = await accessFor(deps, company.value, client, call, { signature: true });
+  const access = await companyAccess(deps, input.companyId, call, { signature: true });
   if (!access.ok) return access;
-  const token = access.value.accessToken;
+  const { client, accessToken: token } = access.value;
   call.progress({ step: 'limits' });
   const limits = await client.certificates.limits(token, call.signal);
   if (!limits.ok) return limits;
@@ -324,13 +319,11 @@ async function enrollmentStep(
   if (!pending) return { ok: true, value: settled(certificate) };
   if (pending.stage !== 'submitted')
     return flowFail('INVALID_INPUT', 'UNKNOWN_REQUEST', 'not submitted yet: resume the pending work');
-  const company = await findCompany(deps, certificate.companyId);
-  if (!company.ok) return company;
-  const client = clientFor(deps, company.value, call);
-  const access = await accessFor(deps, company.value, client, call);
+  const access = await companyAccess(deps, certificate.companyId, call);
   if (!access.ok) return access;
+  const { client, accessToken } = access.value;
   const r = await holding(deps, pending.id, () =>
-    finishEnrollment(deps, client, access.value.accessToken, certificateId, pending, call, {
+    finishEnrollment(deps, client, accessToken, certificateId, pending, call, {
       wait: false,
       retrieve,
     }),
@@ -369,13 +362,11 @@ export async function queryKsefCertificatesFlow(
   companyId: string,
   call: FlowCall,
 ): Promise<FlowResult<readonly KsefCertificateRow[]>> {
-  const company = await findCompany(deps, companyId);
-  if (!company.ok) return company;
-  const client = clientFor(deps, company.value, call);
-  const access = await accessFor(deps, company.value, client, call);
+  const access = await companyAccess(deps, companyId, call);
   if (!access.ok) return access;
+  const { client, accessToken } = access.value;
   call.progress({ step: 'listing' });
-  const list = await client.certificates.queryAll(access.value.accessToken, {}, { signal: call.signal });
+  const list = await client.certificates.queryAll(accessToken, {}, { signal: call.signal });
   if (!list.ok) return list;
   const mine = new Map(
     (await deps.vault.listCertificates(companyId))

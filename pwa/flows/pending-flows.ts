@@ -14,8 +14,8 @@
 import type { PendingView } from '../vault/vault-api.ts';
 import { finishEnrollment, submitEnrollment } from './certificate-flows.ts';
 import type { FlowError, FlowResult, ResumeReport } from './flow-api.ts';
-import { clientFor, type FlowCall, type FlowDeps, findCompany, holding } from './flow-context.ts';
-import { accessFor } from './session-access.ts';
+import { type FlowCall, type FlowDeps, holding } from './flow-context.ts';
+import { companyAccess } from './session-access.ts';
 import { activateToken, revokeOrphans } from './token-flows.ts';
 
 type Tally = {
@@ -28,14 +28,11 @@ async function resumeOne(
   call: FlowCall,
   tally: Tally,
 ): Promise<FlowResult<void>> {
-  const company = await findCompany(deps, p.companyId);
-  if (!company.ok) return company;
-  const client = clientFor(deps, company.value, call);
-  const access = await accessFor(deps, company.value, client, call, {
+  const access = await companyAccess(deps, p.companyId, call, {
     signature: p.kind === 'enrollment' && p.stage === 'key-ready',
   });
   if (!access.ok) return access;
-  const token = access.value.accessToken;
+  const { company, client, accessToken: token } = access.value;
 
   if (p.kind === 'token' && p.stage === 'intent') {
     const revoked = await revokeOrphans(client, token, p.nonce, call);
@@ -49,7 +46,7 @@ async function resumeOne(
   if (p.kind === 'token' && p.stage === 'generated' && p.tokenId) {
     const held = (await deps.vault.listTokens(p.companyId)).find((t) => t.id === p.tokenId);
     if (!held) return { ok: false, error: { code: 'INTERNAL', detail: 'pending token without its row' } };
-    const r = await activateToken(deps, company.value, held, p, call);
+    const r = await activateToken(deps, company, held, p, call);
     if (r.ok) tally.tokensActivated++;
     else if (r.error.code === 'TOKEN_FAILED') tally.tokensFailed++;
     else return r;

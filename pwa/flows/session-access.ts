@@ -15,7 +15,7 @@ import type { LoginMethod, LoginResult } from '../../shared/ksef/login-types.ts'
 import type { CompanyRow, SessionMethod } from '../vault/records.ts';
 import type { SessionView } from '../vault/vault-api.ts';
 import type { FlowResult, SessionSummary } from './flow-api.ts';
-import { type FlowCall, type FlowDeps, flowFail } from './flow-context.ts';
+import { clientFor, type FlowCall, type FlowDeps, findCompany, flowFail } from './flow-context.ts';
 
 /** An access token with less than this left is refreshed before use. */
 export const ACCESS_MIN_LEFT_MS = 60_000;
@@ -41,6 +41,9 @@ export type AccessNeed = {
 };
 
 export type Access = { readonly session: SessionView; readonly accessToken: string };
+
+/** What an operation on one company at KSeF starts from: its row, a client for this call, an access token. */
+export type CompanyAccess = Access & { readonly company: CompanyRow; readonly client: KsefClient };
 
 const parseMs = (iso: string | undefined): number => {
   if (!iso) return Number.NaN;
@@ -171,4 +174,23 @@ export async function accessFor(
       'log in with a signature or a KSeF certificate',
     );
   return flowFail('NOT_ALLOWED', 'NO_SESSION', 'log in first');
+}
+
+/**
+ * The company named by a page, a KSeF client relayed through this call and an access token for
+ * its next operation (`accessFor`). Flows that must check a re-entered passphrase before any KSeF
+ * request find the company and call `accessFor` themselves.
+ */
+export async function companyAccess(
+  deps: FlowDeps,
+  companyId: string,
+  call: FlowCall,
+  need: AccessNeed = {},
+): Promise<FlowResult<CompanyAccess>> {
+  const company = await findCompany(deps, companyId);
+  if (!company.ok) return company;
+  const client = clientFor(deps, company.value, call);
+  const access = await accessFor(deps, company.value, client, call, need);
+  if (!access.ok) return access;
+  return { ok: true, value: { ...access.value, company: company.value, client } };
 }

@@ -7,20 +7,18 @@
  */
 import type { FlowResult, KsefSessionRow, SessionSummary } from './flow-api.ts';
 import { clientFor, type FlowCall, type FlowDeps, findCompany, flowFail } from './flow-context.ts';
-import { accessFor, summary } from './session-access.ts';
+import { accessFor, companyAccess, summary } from './session-access.ts';
 
 export async function listKsefSessionsFlow(
   deps: FlowDeps,
   companyId: string,
   call: FlowCall,
 ): Promise<FlowResult<readonly KsefSessionRow[]>> {
-  const company = await findCompany(deps, companyId);
-  if (!company.ok) return company;
-  const client = clientFor(deps, company.value, call);
-  const access = await accessFor(deps, company.value, client, call);
+  const access = await companyAccess(deps, companyId, call);
   if (!access.ok) return access;
+  const { client, accessToken, session } = access.value;
   call.progress({ step: 'listing' });
-  const list = await client.sessions.listAll(access.value.accessToken, { signal: call.signal });
+  const list = await client.sessions.listAll(accessToken, { signal: call.signal });
   if (!list.ok) return list;
   const mine = new Map((await deps.vault.listSessions(companyId)).map((s) => [s.referenceNumber, s]));
   call.progress({ step: 'done' });
@@ -37,7 +35,7 @@ export async function listKsefSessionsFlow(
           ? { method: s.authenticationMethodInfo.displayName }
           : {}),
         // KSeF marks the session of the calling token; the worker knows which one that was too.
-        isCurrent: s.isCurrent === true || s.referenceNumber === access.value.session.referenceNumber,
+        isCurrent: s.isCurrent === true || s.referenceNumber === session.referenceNumber,
         ...(s.refreshTokenValidUntil ? { refreshTokenValidUntil: s.refreshTokenValidUntil } : {}),
         ...(s.lastTokenRefreshDate ? { lastTokenRefreshDate: s.lastTokenRefreshDate } : {}),
         ...(held ? { sessionId: held.id } : {}),

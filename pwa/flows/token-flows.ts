@@ -24,7 +24,7 @@ import {
   holding,
   requirePassphrase,
 } from './flow-context.ts';
-import { accessFor } from './session-access.ts';
+import { accessFor, companyAccess } from './session-access.ts';
 
 /** Permissions that let a token manage credentials: the passphrase is asked again (SECURITY.md §4). */
 export const CREDENTIAL_PERMISSIONS: ReadonlySet<TokenPermission> = new Set([
@@ -65,13 +65,11 @@ export async function listKsefTokensFlow(
   companyId: string,
   call: FlowCall,
 ): Promise<FlowResult<readonly KsefTokenRow[]>> {
-  const company = await findCompany(deps, companyId);
-  if (!company.ok) return company;
-  const client = clientFor(deps, company.value, call);
-  const access = await accessFor(deps, company.value, client, call);
+  const access = await companyAccess(deps, companyId, call);
   if (!access.ok) return access;
+  const { client, accessToken } = access.value;
   call.progress({ step: 'listing' });
-  const list = await client.tokens.listAll(access.value.accessToken);
+  const list = await client.tokens.listAll(accessToken);
   if (!list.ok) return list;
   const held = new Map((await deps.vault.listTokens(companyId)).map((t) => [t.referenceNumber, t]));
   const rows: KsefTokenRow[] = [];
