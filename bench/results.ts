@@ -131,7 +131,7 @@ export function renderHandoff(
       `${h.runs} runs after ${h.warmups} warm-ups, interleaved with the product's KSeF token login from Node at the ` +
       `same L (order alternating). Failed runs: ${h.failures}${h.errors.length ? ` (${h.errors.join(', ')})` : ''}; ` +
       `429 answers: ${h.rateLimited}. The machine's 1-minute load average was ${h.loadAverage.before} as the ` +
-      `rounds began and ${h.loadAverage.after} as they ended (the figure rises with it).`,
+      `rounds began and ${h.loadAverage.after} as they ended (other work on the machine competes with Chromium's processes).`,
     '',
     '| measure | median | p95 |',
     '| --- | --- | --- |',

@@ -106,8 +106,8 @@ export type HandoffBenchResult = {
   /** 429 answers of the sandbox during the measured and warm-up rounds (hand-offs and logins). */
   readonly rateLimited: number;
   /**
-   * The machine's 1-minute load average as the rounds began and ended: Chromium's processes share
-   * two cores with whatever else runs, and the figure moves with it far more than the Node login.
+   * The machine's 1-minute load average as the rounds began and ended: Chromium's processes (the
+   * ERP tab, the wallet tab, the key worker, the extension) share two cores with whatever else runs.
    */
   readonly loadAverage: { readonly before: number; readonly after: number };
 };
