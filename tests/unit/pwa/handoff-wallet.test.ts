@@ -595,7 +595,7 @@ describe('revocation', () => {
     const [a, b] = await Promise.all([ask(), ask()]);
     for (const r of [a, b])
       expect(must(r, 'revoke')).toEqual({ revoked: [session!.referenceNumber], failed: [] });
-    expect(h.sandbox.operations().filter((o) => o.startsWith('DELETE'))).toHaveLength(1);
+    expect(h.sandbox.operations().filter((o) => o?.startsWith('DELETE'))).toHaveLength(1);
   });
 
   it('offline at revocation: the sessions stay pending, and the next sweep revokes them', async () => {
