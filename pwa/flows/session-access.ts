@@ -178,8 +178,8 @@ export async function accessFor(
 
 /**
  * The company named by a page, a KSeF client relayed through this call and an access token for
- * its next operation (`accessFor`). Flows that must check a re-entered passphrase before any KSeF
- * request find the company and call `accessFor` themselves.
+ * its next operation (`accessFor`). The flows that confirm a re-entered passphrase do so between
+ * finding the company and the first KSeF request, so they call `findCompany` and `accessFor` themselves.
  */
 export async function companyAccess(
   deps: FlowDeps,

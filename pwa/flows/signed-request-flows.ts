@@ -159,27 +159,41 @@ export function listAuthRequests(book: AuthRequestBook, companyId: string): Auth
     .sort((a, b) => b.startedAt - a.startedAt);
 }
 
-export async function getAuthStatusFlow(
+/** A flow on one submitted login, named by its reference number (Get status, Redeem, automatic polling). */
+type SubmittedLoginFlow<T> = (
   deps: FlowDeps,
   book: AuthRequestBook,
   referenceNumber: string,
   call: FlowCall,
-): Promise<FlowResult<AuthRequestView>> {
-  const entry = book.submitted.get(referenceNumber);
-  if (!entry) return flowFail('INVALID_INPUT', 'UNKNOWN_REQUEST');
-  const company = await findCompany(deps, entry.companyId);
-  if (!company.ok) return company;
-  call.progress({ step: 'polling', referenceNumber });
-  const r = await getAuthStatus(clientFor(deps, company.value, call), entry.pending, call.signal);
-  if (!r.ok) return r;
-  entry.status = {
-    code: r.value.status.code,
-    description: r.value.status.description,
-    ...(r.value.status.details ? { details: r.value.status.details } : {}),
+) => Promise<FlowResult<T>>;
+
+/** Runs `flow` on the book's entry for the reference number; one it never had (or forgot) is UNKNOWN_REQUEST. */
+function onSubmittedLogin<T>(
+  flow: (deps: FlowDeps, referenceNumber: string, entry: Submitted, call: FlowCall) => Promise<FlowResult<T>>,
+): SubmittedLoginFlow<T> {
+  return async (deps, book, referenceNumber, call) => {
+    const entry = book.submitted.get(referenceNumber);
+    if (!entry) return flowFail('INVALID_INPUT', 'UNKNOWN_REQUEST');
+    return flow(deps, referenceNumber, entry, call);
   };
-  if (r.value.outcome === 'redeemed') entry.redeemTried = true;
-  return { ok: true, value: view(referenceNumber, entry) };
 }
+
+export const getAuthStatusFlow = onSubmittedLogin<AuthRequestView>(
+  async (deps, referenceNumber, entry, call) => {
+    const company = await findCompany(deps, entry.companyId);
+    if (!company.ok) return company;
+    call.progress({ step: 'polling', referenceNumber });
+    const r = await getAuthStatus(clientFor(deps, company.value, call), entry.pending, call.signal);
+    if (!r.ok) return r;
+    entry.status = {
+      code: r.value.status.code,
+      description: r.value.status.description,
+      ...(r.value.status.details ? { details: r.value.status.details } : {}),
+    };
+    if (r.value.outcome === 'redeemed') entry.redeemTried = true;
+    return { ok: true, value: view(referenceNumber, entry) };
+  },
+);
 
 async function finish(
   deps: FlowDeps,
@@ -215,30 +229,18 @@ async function finish(
   return { ok: true, value: recorded.value.summary };
 }
 
-export async function redeemAccessTokenFlow(
-  deps: FlowDeps,
-  book: AuthRequestBook,
-  referenceNumber: string,
-  call: FlowCall,
-): Promise<FlowResult<SessionSummary>> {
-  const entry = book.submitted.get(referenceNumber);
-  if (!entry) return flowFail('INVALID_INPUT', 'UNKNOWN_REQUEST');
-  call.progress({ step: 'redeeming', referenceNumber });
-  return finish(deps, referenceNumber, entry, call, (client) => {
-    entry.redeemTried = true;
-    return redeemAccessToken(client, entry.pending, { signal: call.signal });
-  });
-}
+export const redeemAccessTokenFlow = onSubmittedLogin<SessionSummary>(
+  (deps, referenceNumber, entry, call) => {
+    call.progress({ step: 'redeeming', referenceNumber });
+    return finish(deps, referenceNumber, entry, call, (client) => {
+      entry.redeemTried = true;
+      return redeemAccessToken(client, entry.pending, { signal: call.signal });
+    });
+  },
+);
 
-export async function awaitLoginFlow(
-  deps: FlowDeps,
-  book: AuthRequestBook,
-  referenceNumber: string,
-  call: FlowCall,
-): Promise<FlowResult<SessionSummary>> {
-  const entry = book.submitted.get(referenceNumber);
-  if (!entry) return flowFail('INVALID_INPUT', 'UNKNOWN_REQUEST');
-  return finish(deps, referenceNumber, entry, call, async (client) => {
+export const awaitLoginFlow = onSubmittedLogin<SessionSummary>((deps, referenceNumber, entry, call) =>
+  finish(deps, referenceNumber, entry, call, async (client) => {
     const r = await completeLogin(client, entry.pending, {
       signal: call.signal,
       onProgress: (p) => {
@@ -248,5 +250,5 @@ export async function awaitLoginFlow(
       },
     });
     return r;
-  });
-}
+  }),
+);
