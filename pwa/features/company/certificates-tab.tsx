@@ -20,6 +20,7 @@ import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { PassphraseDialog } from '../../ui/passphrase-dialog.tsx';
+import { Section } from '../../ui/section.tsx';
 import type { CertificateState } from '../../vault/records.ts';
 import type { CertificateView, PendingView } from '../../vault/vault-api.ts';
 import {
@@ -99,8 +100,7 @@ export function CertificatesTab(props: {
     <div class="stack">
       <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="certificates" />
 
-      <section class="section" aria-labelledby={`${id}-enroll-h`}>
-        <h3 id={`${id}-enroll-h`}>{t('enrollmentTitle')}</h3>
+      <Section headingId={`${id}-enroll-h`} title={t('enrollmentTitle')}>
         <p class="muted small">{t('enrollmentIntro')}</p>
         <EnrollmentFields
           disabledReason={blocked ?? (busy ? t('working') : null)}
@@ -110,10 +110,9 @@ export function CertificatesTab(props: {
             void action.run('enroll', (o) => enrollCertificate(wallet, company.id, form, o), enrollmentDone);
           }}
         />
-      </section>
+      </Section>
 
-      <section class="section" aria-labelledby={`${id}-mine-h`}>
-        <h3 id={`${id}-mine-h`}>{t('walletCertificates')}</h3>
+      <Section headingId={`${id}-mine-h`} title={t('walletCertificates')}>
         {props.certificates.length === 0 ? (
           <p class="muted">{t('walletCertificatesEmpty')}</p>
         ) : (
@@ -264,10 +263,9 @@ export function CertificatesTab(props: {
             </tbody>
           </table>
         )}
-      </section>
+      </Section>
 
-      <section class="section" aria-labelledby={`${id}-ksef-h`}>
-        <h3 id={`${id}-ksef-h`}>{t('certificatesFromKsef')}</h3>
+      <Section headingId={`${id}-ksef-h`} title={t('certificatesFromKsef')}>
         <p class="actions">
           <button
             type="button"
@@ -351,10 +349,9 @@ export function CertificatesTab(props: {
             </tbody>
           </table>
         )}
-      </section>
+      </Section>
 
-      <section class="section" aria-labelledby={`${id}-pk-h`}>
-        <h3 id={`${id}-pk-h`}>{t('publicKeyCertificates')}</h3>
+      <Section headingId={`${id}-pk-h`} title={t('publicKeyCertificates')}>
         <p class="actions">
           <button
             type="button"
@@ -398,7 +395,7 @@ export function CertificatesTab(props: {
             </tbody>
           </table>
         ) : null}
-      </section>
+      </Section>
 
       <PassphraseDialog
         open={revoking !== null}

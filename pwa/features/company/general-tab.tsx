@@ -16,6 +16,7 @@ import type {
   SessionSummary,
 } from '../../flows/flow-api.ts';
 import { ActionStatus } from '../../ui/action-status.tsx';
+import { Section } from '../../ui/section.tsx';
 import { logInWithCertificate } from '../login/log-in-with-certificate.ts';
 import { logInWithTestCertificate } from '../login/log-in-with-test-certificate.ts';
 import { logInWithToken } from '../login/log-in-with-token.ts';
@@ -117,8 +118,7 @@ export function GeneralTab(props: {
 
       <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="general" />
 
-      <section class="section" aria-labelledby={`${company.id}-session-h`}>
-        <h3 id={`${company.id}-session-h`}>{t('currentSessionTitle')}</h3>
+      <Section headingId={`${company.id}-session-h`} title={t('currentSessionTitle')}>
         {company.currentSession ? (
           <p data-testid="current-session" data-method={company.currentSession.method}>
             {t('sessionActiveSummary', {
@@ -149,10 +149,9 @@ export function GeneralTab(props: {
             {t('sessionNone')}
           </p>
         )}
-      </section>
+      </Section>
 
-      <section class="section" aria-labelledby={`${company.id}-signed-h`}>
-        <h3 id={`${company.id}-signed-h`}>{t('signedRequestTitle')}</h3>
+      <Section headingId={`${company.id}-signed-h`} title={t('signedRequestTitle')}>
         <p class="actions">
           <button
             type="button"
@@ -286,10 +285,9 @@ export function GeneralTab(props: {
             </tbody>
           </table>
         )}
-      </section>
+      </Section>
 
-      <section class="section" aria-labelledby={`${company.id}-login-h`}>
-        <h3 id={`${company.id}-login-h`}>{t('loginTitle')}</h3>
+      <Section headingId={`${company.id}-login-h`} title={t('loginTitle')}>
         <p class="actions">
           <button
             type="button"
@@ -324,7 +322,7 @@ export function GeneralTab(props: {
             {t('loginTokenNoDefault')}
           </p>
         )}
-      </section>
+      </Section>
     </div>
   );
 }

@@ -11,6 +11,7 @@ import type { Wallet } from '../../app/wallet.ts';
 import type { KsefSessionRow } from '../../flows/flow-api.ts';
 import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
+import { Section } from '../../ui/section.tsx';
 import type { SessionState } from '../../vault/records.ts';
 import type { SessionView } from '../../vault/vault-api.ts';
 import { listKsefSessions } from '../sessions/list-ksef-sessions.ts';
@@ -66,8 +67,7 @@ export function SessionsTab(props: {
   return (
     <div class="stack">
       <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="sessions" />
-      <section class="section" aria-labelledby={`${id}-ksef-h`}>
-        <h3 id={`${id}-ksef-h`}>{t('sessionsFromKsef')}</h3>
+      <Section headingId={`${id}-ksef-h`} title={t('sessionsFromKsef')}>
         <p class="actions">
           <button
             type="button"
@@ -129,10 +129,9 @@ export function SessionsTab(props: {
             </tbody>
           </table>
         )}
-      </section>
+      </Section>
 
-      <section class="section" aria-labelledby={`${id}-mine-h`}>
-        <h3 id={`${id}-mine-h`}>{t('walletSessions')}</h3>
+      <Section headingId={`${id}-mine-h`} title={t('walletSessions')}>
         {props.sessions.length === 0 ? (
           <p class="muted">{t('sessionsEmpty')}</p>
         ) : (
@@ -207,7 +206,7 @@ export function SessionsTab(props: {
             </tbody>
           </table>
         )}
-      </section>
+      </Section>
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { PassphraseDialog } from '../../ui/passphrase-dialog.tsx';
+import { Section } from '../../ui/section.tsx';
 import type { TokenStatus } from '../../vault/records.ts';
 import type { TokenView } from '../../vault/vault-api.ts';
 import { describeError } from '../errors/describe-error.ts';
@@ -132,8 +133,7 @@ export function TokensTab(props: {
       <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="tokens" />
       <ActionStatus state={activation.state} t={t} testId="token-activation" />
 
-      <section class="section" aria-labelledby={`${id}-gen-h`}>
-        <h3 id={`${id}-gen-h`}>{t('generateTitle')}</h3>
+      <Section headingId={`${id}-gen-h`} title={t('generateTitle')}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -191,10 +191,9 @@ export function TokensTab(props: {
           </p>
         </form>
         <p class="muted small">{t('tokenAdvice')}</p>
-      </section>
+      </Section>
 
-      <section class="section" aria-labelledby={`${id}-mine-h`}>
-        <h3 id={`${id}-mine-h`}>{t('walletTokens')}</h3>
+      <Section headingId={`${id}-mine-h`} title={t('walletTokens')}>
         {props.tokens.length === 0 ? (
           <p class="muted">{t('walletTokensEmpty')}</p>
         ) : (
@@ -295,10 +294,9 @@ export function TokensTab(props: {
             </tbody>
           </table>
         )}
-      </section>
+      </Section>
 
-      <section class="section" aria-labelledby={`${id}-ksef-h`}>
-        <h3 id={`${id}-ksef-h`}>{t('ksefTokens')}</h3>
+      <Section headingId={`${id}-ksef-h`} title={t('ksefTokens')}>
         <p class="actions">
           <button
             type="button"
@@ -360,7 +358,7 @@ export function TokensTab(props: {
             </tbody>
           </table>
         )}
-      </section>
+      </Section>
 
       <PermissionsDialog
         open={permissionsOpen}
