@@ -9,6 +9,7 @@ import type { AppStringKey, Translate } from '../../app/strings.ts';
 import { useAction } from '../../app/use-action.ts';
 import type { Wallet } from '../../app/wallet.ts';
 import { ActionStatus } from '../../ui/action-status.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import type { ActivityKind } from '../../vault/records.ts';
 import type { ActivityView } from '../../vault/vault-api.ts';
 import { formatDateTime } from './format.ts';
@@ -61,28 +62,21 @@ export function ActivityTab(props: {
       {rows.length === 0 ? (
         <p>{t('activityEmpty')}</p>
       ) : (
-        <table class="table" data-testid="activity">
-          <thead>
-            <tr>
-              <th scope="col">{t('activityWhen')}</th>
-              <th scope="col">{t('activityWhat')}</th>
-              <th scope="col">{t('activityWho')}</th>
-              <th scope="col">{t('activityDetails')}</th>
+        <DataTable
+          testId="activity"
+          columns={[t('activityWhen'), t('activityWhat'), t('activityWho'), t('activityDetails')]}
+        >
+          {rows.map((a) => (
+            <tr key={a.id} data-kind={a.kind}>
+              <td>{formatDateTime(a.at, locale)}</td>
+              <td>{t(activityKindKey(a.kind))}</td>
+              <td>{a.actor === 'user' ? t('actorUser') : a.actor}</td>
+              <td class="small">
+                <code>{details(a.detail)}</code>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((a) => (
-              <tr key={a.id} data-kind={a.kind}>
-                <td>{formatDateTime(a.at, locale)}</td>
-                <td>{t(activityKindKey(a.kind))}</td>
-                <td>{a.actor === 'user' ? t('actorUser') : a.actor}</td>
-                <td class="small">
-                  <code>{details(a.detail)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {props.activity.length > shown ? (
         <p>

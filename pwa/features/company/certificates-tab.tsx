@@ -18,6 +18,7 @@ import type {
 } from '../../flows/flow-api.ts';
 import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { PassphraseDialog } from '../../ui/passphrase-dialog.tsx';
 import { Section } from '../../ui/section.tsx';
@@ -116,152 +117,149 @@ export function CertificatesTab(props: {
         {props.certificates.length === 0 ? (
           <p class="muted">{t('walletCertificatesEmpty')}</p>
         ) : (
-          <table class="table" data-testid="wallet-certificates">
-            <thead>
-              <tr>
-                <th scope="col">{t('certificateName')}</th>
-                <th scope="col">{t('certificateType')}</th>
-                <th scope="col">{t('statusLabel')}</th>
-                <th scope="col">{t('serialNumber')}</th>
-                <th scope="col">{t('validTo')}</th>
-                <th scope="col">{t('default')}</th>
-                <th scope="col">{t('actionsColumn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.certificates.map((c) => {
-                const pending = props.pending.find((p) => p.certificateId === c.id);
-                const state = STATE[c.state];
-                const label = displayName(c.name);
-                const serial = c.serialNumber ?? serials[c.id];
-                return (
-                  <tr key={c.id} data-certificate={c.id} data-state={c.state} data-name={label}>
-                    <th scope="row">{label}</th>
-                    <td>
-                      {t(
-                        c.certificateType === 'Authentication'
-                          ? 'certificateTypeAuthentication'
-                          : 'certificateTypeOffline',
-                      )}
-                    </td>
-                    <td>
-                      <Badge tone={state.tone}>
-                        {pending?.stage === 'key-ready' ? t('certStateKeyReady') : t(state.key)}
-                      </Badge>
-                      {c.excludeFromBackup === 1 ? (
-                        <span class="muted small"> · {t('notInBackup')}</span>
-                      ) : null}
-                    </td>
-                    <td>{serial ? <code>{serial}</code> : '—'}</td>
-                    <td>{formatDate(c.validTo, locale)}</td>
-                    <td>
-                      {c.isDefault === 1 ? (
-                        <strong data-testid="default-certificate">{t('isDefault')}</strong>
-                      ) : canLogIn(c) ? (
-                        <button
-                          type="button"
-                          class="button button--small"
-                          disabled={props.vaultBlocked !== null || busy}
-                          aria-label={t('makeDefaultNamed', { name: label })}
-                          onClick={() => {
-                            if (!wallet) return;
-                            void action.run(
-                              'default',
-                              () => setDefaultCertificate(wallet.vault, c.id),
-                              () => t('defaultCertificateSet', { name: label }),
-                            );
-                          }}
-                        >
-                          {t('makeDefault')}
-                        </button>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>
-                      <div class="actions">
-                        {c.state === 'enrolling' ? (
-                          <>
-                            <button
-                              type="button"
-                              class="button button--small"
-                              disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
-                              onClick={() => {
-                                if (!wallet) return;
-                                void action.run(
-                                  'status',
-                                  (o) => getEnrollmentStatus(wallet, c.id, o),
-                                  (v) => {
-                                    if (v.serialNumber)
-                                      setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
-                                    return v.serialNumber
-                                      ? t('enrollmentIssued', { serial: v.serialNumber })
-                                      : t('enrollmentStatusLine', {
-                                          code: v.statusCode ?? '',
-                                          description: v.statusDescription ?? '',
-                                        });
-                                  },
-                                );
-                              }}
-                            >
-                              {t('getStatus')}
-                            </button>
-                            <button
-                              type="button"
-                              class="button button--small"
-                              disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
-                              onClick={() => {
-                                if (!wallet) return;
-                                void action.run(
-                                  'retrieve',
-                                  (o) => retrieveCertificate(wallet, c.id, o),
-                                  enrollmentDone,
-                                );
-                              }}
-                            >
-                              {t('retrieve')}
-                            </button>
-                          </>
-                        ) : null}
-                        {canLogIn(c) ? (
+          <DataTable
+            testId="wallet-certificates"
+            columns={[
+              t('certificateName'),
+              t('certificateType'),
+              t('statusLabel'),
+              t('serialNumber'),
+              t('validTo'),
+              t('default'),
+              t('actionsColumn'),
+            ]}
+          >
+            {props.certificates.map((c) => {
+              const pending = props.pending.find((p) => p.certificateId === c.id);
+              const state = STATE[c.state];
+              const label = displayName(c.name);
+              const serial = c.serialNumber ?? serials[c.id];
+              return (
+                <tr key={c.id} data-certificate={c.id} data-state={c.state} data-name={label}>
+                  <th scope="row">{label}</th>
+                  <td>
+                    {t(
+                      c.certificateType === 'Authentication'
+                        ? 'certificateTypeAuthentication'
+                        : 'certificateTypeOffline',
+                    )}
+                  </td>
+                  <td>
+                    <Badge tone={state.tone}>
+                      {pending?.stage === 'key-ready' ? t('certStateKeyReady') : t(state.key)}
+                    </Badge>
+                    {c.excludeFromBackup === 1 ? (
+                      <span class="muted small"> · {t('notInBackup')}</span>
+                    ) : null}
+                  </td>
+                  <td>{serial ? <code>{serial}</code> : '—'}</td>
+                  <td>{formatDate(c.validTo, locale)}</td>
+                  <td>
+                    {c.isDefault === 1 ? (
+                      <strong data-testid="default-certificate">{t('isDefault')}</strong>
+                    ) : canLogIn(c) ? (
+                      <button
+                        type="button"
+                        class="button button--small"
+                        disabled={props.vaultBlocked !== null || busy}
+                        aria-label={t('makeDefaultNamed', { name: label })}
+                        onClick={() => {
+                          if (!wallet) return;
+                          void action.run(
+                            'default',
+                            () => setDefaultCertificate(wallet.vault, c.id),
+                            () => t('defaultCertificateSet', { name: label }),
+                          );
+                        }}
+                      >
+                        {t('makeDefault')}
+                      </button>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td>
+                    <div class="actions">
+                      {c.state === 'enrolling' ? (
+                        <>
                           <button
                             type="button"
                             class="button button--small"
-                            disabled={blocked !== null || busy}
+                            disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
                             onClick={() => {
                               if (!wallet) return;
                               void action.run(
-                                'login',
-                                (o) => logInWithCertificate(wallet, company.id, c.id, o),
-                                (s) =>
-                                  t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber }),
+                                'status',
+                                (o) => getEnrollmentStatus(wallet, c.id, o),
+                                (v) => {
+                                  if (v.serialNumber) setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
+                                  return v.serialNumber
+                                    ? t('enrollmentIssued', { serial: v.serialNumber })
+                                    : t('enrollmentStatusLine', {
+                                        code: v.statusCode ?? '',
+                                        description: v.statusDescription ?? '',
+                                      });
+                                },
                               );
                             }}
                           >
-                            {t('loginKsefCertificate')}
+                            {t('getStatus')}
                           </button>
-                        ) : null}
-                        {c.state === 'active' && c.serialNumber ? (
                           <button
                             type="button"
-                            class="button button--small button--danger"
-                            disabled={blocked !== null || busy}
+                            class="button button--small"
+                            disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
                             onClick={() => {
-                              setRevokeError(null);
-                              setReason('Unspecified');
-                              setRevoking(c);
+                              if (!wallet) return;
+                              void action.run(
+                                'retrieve',
+                                (o) => retrieveCertificate(wallet, c.id, o),
+                                enrollmentDone,
+                              );
                             }}
                           >
-                            {t('revoke')}
+                            {t('retrieve')}
                           </button>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                        </>
+                      ) : null}
+                      {canLogIn(c) ? (
+                        <button
+                          type="button"
+                          class="button button--small"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            if (!wallet) return;
+                            void action.run(
+                              'login',
+                              (o) => logInWithCertificate(wallet, company.id, c.id, o),
+                              (s) =>
+                                t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber }),
+                            );
+                          }}
+                        >
+                          {t('loginKsefCertificate')}
+                        </button>
+                      ) : null}
+                      {c.state === 'active' && c.serialNumber ? (
+                        <button
+                          type="button"
+                          class="button button--small button--danger"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            setRevokeError(null);
+                            setReason('Unspecified');
+                            setRevoking(c);
+                          }}
+                        >
+                          {t('revoke')}
+                        </button>
+                      ) : null}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
       </Section>
 
@@ -316,38 +314,34 @@ export function CertificatesTab(props: {
         {ksefList === null ? null : ksefList.length === 0 ? (
           <p class="muted">{t('ksefCertificatesEmpty')}</p>
         ) : (
-          <table class="table" data-testid="ksef-certificates">
-            <thead>
-              <tr>
-                <th scope="col">{t('serialNumber')}</th>
-                <th scope="col">{t('certificateName')}</th>
-                <th scope="col">{t('certificateType')}</th>
-                <th scope="col">{t('statusLabel')}</th>
-                <th scope="col">{t('validTo')}</th>
-                <th scope="col">{t('inWallet')}</th>
+          <DataTable
+            testId="ksef-certificates"
+            columns={[
+              t('serialNumber'),
+              t('certificateName'),
+              t('certificateType'),
+              t('statusLabel'),
+              t('validTo'),
+              t('inWallet'),
+            ]}
+          >
+            {ksefList.map((c) => (
+              <tr key={c.serialNumber} data-serial={c.serialNumber} data-status={c.status}>
+                <td>
+                  <code>{c.serialNumber}</code>
+                </td>
+                <td>{displayName(c.name)}</td>
+                <td>
+                  {t(
+                    c.type === 'Authentication' ? 'certificateTypeAuthentication' : 'certificateTypeOffline',
+                  )}
+                </td>
+                <td>{t(KSEF_STATUS[c.status])}</td>
+                <td>{formatDate(c.validTo, locale)}</td>
+                <td>{c.certificateId ? (c.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
               </tr>
-            </thead>
-            <tbody>
-              {ksefList.map((c) => (
-                <tr key={c.serialNumber} data-serial={c.serialNumber} data-status={c.status}>
-                  <td>
-                    <code>{c.serialNumber}</code>
-                  </td>
-                  <td>{displayName(c.name)}</td>
-                  <td>
-                    {t(
-                      c.type === 'Authentication'
-                        ? 'certificateTypeAuthentication'
-                        : 'certificateTypeOffline',
-                    )}
-                  </td>
-                  <td>{t(KSEF_STATUS[c.status])}</td>
-                  <td>{formatDate(c.validTo, locale)}</td>
-                  <td>{c.certificateId ? (c.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </Section>
 
@@ -372,28 +366,21 @@ export function CertificatesTab(props: {
           </button>
         </p>
         {publicKeys ? (
-          <table class="table" data-testid="public-key-certificates">
-            <thead>
-              <tr>
-                <th scope="col">{t('publicKeyId')}</th>
-                <th scope="col">{t('usage')}</th>
-                <th scope="col">{t('validFrom')}</th>
-                <th scope="col">{t('validTo')}</th>
+          <DataTable
+            testId="public-key-certificates"
+            columns={[t('publicKeyId'), t('usage'), t('validFrom'), t('validTo')]}
+          >
+            {publicKeys.map((k) => (
+              <tr key={k.publicKeyId}>
+                <td>
+                  <code>{k.publicKeyId}</code>
+                </td>
+                <td>{k.usage.map((u) => (USAGE[u] ? t(USAGE[u]!) : u)).join(', ')}</td>
+                <td>{formatDateTime(k.validFrom, locale)}</td>
+                <td>{formatDateTime(k.validTo, locale)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {publicKeys.map((k) => (
-                <tr key={k.publicKeyId}>
-                  <td>
-                    <code>{k.publicKeyId}</code>
-                  </td>
-                  <td>{k.usage.map((u) => (USAGE[u] ? t(USAGE[u]!) : u)).join(', ')}</td>
-                  <td>{formatDateTime(k.validFrom, locale)}</td>
-                  <td>{formatDateTime(k.validTo, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         ) : null}
       </Section>
 

@@ -16,6 +16,7 @@ import type {
   SessionSummary,
 } from '../../flows/flow-api.ts';
 import { ActionStatus } from '../../ui/action-status.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Section } from '../../ui/section.tsx';
 import { logInWithCertificate } from '../login/log-in-with-certificate.ts';
 import { logInWithTestCertificate } from '../login/log-in-with-test-certificate.ts';
@@ -220,70 +221,64 @@ export function GeneralTab(props: {
         {requests.length === 0 ? (
           <p class="muted small">{t('authRequestsEmpty')}</p>
         ) : (
-          <table class="table" data-testid="auth-requests">
-            <thead>
-              <tr>
-                <th scope="col">{t('referenceNumber')}</th>
-                <th scope="col">{t('statusLabel')}</th>
-                <th scope="col">{t('actionsColumn')}</th>
+          <DataTable
+            testId="auth-requests"
+            columns={[t('referenceNumber'), t('statusLabel'), t('actionsColumn')]}
+          >
+            {requests.map((r) => (
+              <tr key={r.referenceNumber} data-ref={r.referenceNumber}>
+                <td>
+                  <code>{r.referenceNumber}</code>
+                </td>
+                <td>
+                  {r.statusCode !== undefined
+                    ? `${r.statusCode} ${r.statusDescription ?? ''}`
+                    : t('statusUnknown')}
+                  {r.redeemed ? ` · ${t('redeemed')}` : ''}
+                </td>
+                <td>
+                  <div class="actions">
+                    <button
+                      type="button"
+                      class="button button--small"
+                      disabled={blocked !== null || busy}
+                      onClick={async () => {
+                        if (!wallet) return;
+                        await action.run(
+                          'status',
+                          (o) => getAuthStatus(wallet, r.referenceNumber, o),
+                          (v) =>
+                            t('authStatusLine', {
+                              code: v.statusCode ?? '',
+                              description: v.statusDescription ?? '',
+                            }),
+                        );
+                        await loadRequests();
+                      }}
+                    >
+                      {t('getStatus')}
+                    </button>
+                    <button
+                      type="button"
+                      class="button button--small"
+                      disabled={blocked !== null || busy || r.redeemed}
+                      onClick={async () => {
+                        if (!wallet) return;
+                        await action.run(
+                          'redeem',
+                          (o) => redeemAccessToken(wallet, r.referenceNumber, o),
+                          loggedIn,
+                        );
+                        await loadRequests();
+                      }}
+                    >
+                      {t('redeemAccessToken')}
+                    </button>
+                  </div>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {requests.map((r) => (
-                <tr key={r.referenceNumber} data-ref={r.referenceNumber}>
-                  <td>
-                    <code>{r.referenceNumber}</code>
-                  </td>
-                  <td>
-                    {r.statusCode !== undefined
-                      ? `${r.statusCode} ${r.statusDescription ?? ''}`
-                      : t('statusUnknown')}
-                    {r.redeemed ? ` · ${t('redeemed')}` : ''}
-                  </td>
-                  <td>
-                    <div class="actions">
-                      <button
-                        type="button"
-                        class="button button--small"
-                        disabled={blocked !== null || busy}
-                        onClick={async () => {
-                          if (!wallet) return;
-                          await action.run(
-                            'status',
-                            (o) => getAuthStatus(wallet, r.referenceNumber, o),
-                            (v) =>
-                              t('authStatusLine', {
-                                code: v.statusCode ?? '',
-                                description: v.statusDescription ?? '',
-                              }),
-                          );
-                          await loadRequests();
-                        }}
-                      >
-                        {t('getStatus')}
-                      </button>
-                      <button
-                        type="button"
-                        class="button button--small"
-                        disabled={blocked !== null || busy || r.redeemed}
-                        onClick={async () => {
-                          if (!wallet) return;
-                          await action.run(
-                            'redeem',
-                            (o) => redeemAccessToken(wallet, r.referenceNumber, o),
-                            loggedIn,
-                          );
-                          await loadRequests();
-                        }}
-                      >
-                        {t('redeemAccessToken')}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </Section>
 

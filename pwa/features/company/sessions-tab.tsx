@@ -11,6 +11,7 @@ import type { Wallet } from '../../app/wallet.ts';
 import type { KsefSessionRow } from '../../flows/flow-api.ts';
 import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Section } from '../../ui/section.tsx';
 import type { SessionState } from '../../vault/records.ts';
 import type { SessionView } from '../../vault/vault-api.ts';
@@ -83,51 +84,49 @@ export function SessionsTab(props: {
         ) : ksefList.length === 0 ? (
           <p class="muted">{t('ksefSessionsEmpty')}</p>
         ) : (
-          <table class="table" data-testid="ksef-sessions">
-            <thead>
-              <tr>
-                <th scope="col">{t('referenceNumber')}</th>
-                <th scope="col">{t('sessionStarted')}</th>
-                <th scope="col">{t('sessionMethod')}</th>
-                <th scope="col">{t('refreshValidUntil')}</th>
-                <th scope="col">{t('erpOrigin')}</th>
-                <th scope="col">{t('actionsColumn')}</th>
+          <DataTable
+            testId="ksef-sessions"
+            columns={[
+              t('referenceNumber'),
+              t('sessionStarted'),
+              t('sessionMethod'),
+              t('refreshValidUntil'),
+              t('erpOrigin'),
+              t('actionsColumn'),
+            ]}
+          >
+            {ksefList.map((s) => (
+              <tr
+                key={s.referenceNumber}
+                data-ref={s.referenceNumber}
+                data-current={s.isCurrent ? 'true' : 'false'}
+              >
+                <td>
+                  <code>{s.referenceNumber}</code>
+                  {s.isCurrent ? (
+                    <>
+                      {' '}
+                      <Badge tone="info">{t('currentSession')}</Badge>
+                    </>
+                  ) : null}
+                </td>
+                <td>{formatDateTime(s.startDate, locale)}</td>
+                <td>{s.method ?? '—'}</td>
+                <td>{formatDateTime(s.refreshTokenValidUntil, locale)}</td>
+                <td>{s.handedTo ?? '—'}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="button button--small button--danger"
+                    disabled={blocked !== null || busy}
+                    onClick={() => void revoke(s.referenceNumber)}
+                  >
+                    {t('revoke')}
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {ksefList.map((s) => (
-                <tr
-                  key={s.referenceNumber}
-                  data-ref={s.referenceNumber}
-                  data-current={s.isCurrent ? 'true' : 'false'}
-                >
-                  <td>
-                    <code>{s.referenceNumber}</code>
-                    {s.isCurrent ? (
-                      <>
-                        {' '}
-                        <Badge tone="info">{t('currentSession')}</Badge>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{formatDateTime(s.startDate, locale)}</td>
-                  <td>{s.method ?? '—'}</td>
-                  <td>{formatDateTime(s.refreshTokenValidUntil, locale)}</td>
-                  <td>{s.handedTo ?? '—'}</td>
-                  <td>
-                    <button
-                      type="button"
-                      class="button button--small button--danger"
-                      disabled={blocked !== null || busy}
-                      onClick={() => void revoke(s.referenceNumber)}
-                    >
-                      {t('revoke')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </Section>
 
@@ -135,76 +134,74 @@ export function SessionsTab(props: {
         {props.sessions.length === 0 ? (
           <p class="muted">{t('sessionsEmpty')}</p>
         ) : (
-          <table class="table" data-testid="wallet-sessions">
-            <thead>
-              <tr>
-                <th scope="col">{t('sessionStarted')}</th>
-                <th scope="col">{t('sessionMethod')}</th>
-                <th scope="col">{t('statusLabel')}</th>
-                <th scope="col">{t('accessValidUntil')}</th>
-                <th scope="col">{t('refreshValidUntil')}</th>
-                <th scope="col">{t('erpOrigin')}</th>
-                <th scope="col">{t('actionsColumn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.sessions.map((s) => {
-                const live =
-                  isLiveSession(s, props.nowMs) || (s.state === 'active' && s.handedTo !== undefined);
-                const st = STATE[s.state];
-                return (
-                  <tr key={s.id} data-session={s.id} data-ref={s.referenceNumber} data-state={s.state}>
-                    <td>
-                      {formatDateTime(s.startedAt, locale)}
-                      <br />
-                      <code class="small">{s.referenceNumber}</code>
-                    </td>
-                    <td>{methodLabel(s.method, t)}</td>
-                    <td>
-                      <Badge tone={live ? st.tone : 'muted'}>
-                        {t(live ? st.key : s.state === 'active' ? 'sessionStateExpired' : st.key)}
-                      </Badge>
-                    </td>
-                    <td>{formatDateTime(s.accessValidUntil, locale)}</td>
-                    <td>{formatDateTime(s.refreshValidUntil, locale)}</td>
-                    <td>{s.handedTo ?? '—'}</td>
-                    <td>
-                      <div class="actions">
-                        {live && s.handedTo === undefined && s.hasRefreshToken ? (
-                          <button
-                            type="button"
-                            class="button button--small"
-                            disabled={blocked !== null || busy}
-                            onClick={() => {
-                              if (!wallet) return;
-                              void action.run(
-                                'refresh',
-                                (o) => refreshSession(wallet, s.id, o),
-                                (r) =>
-                                  t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) }),
-                              );
-                            }}
-                          >
-                            {t('refresh')}
-                          </button>
-                        ) : null}
-                        {s.state === 'active' ? (
-                          <button
-                            type="button"
-                            class="button button--small button--danger"
-                            disabled={blocked !== null || busy}
-                            onClick={() => void revoke(s.referenceNumber)}
-                          >
-                            {t('revoke')}
-                          </button>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            testId="wallet-sessions"
+            columns={[
+              t('sessionStarted'),
+              t('sessionMethod'),
+              t('statusLabel'),
+              t('accessValidUntil'),
+              t('refreshValidUntil'),
+              t('erpOrigin'),
+              t('actionsColumn'),
+            ]}
+          >
+            {props.sessions.map((s) => {
+              const live =
+                isLiveSession(s, props.nowMs) || (s.state === 'active' && s.handedTo !== undefined);
+              const st = STATE[s.state];
+              return (
+                <tr key={s.id} data-session={s.id} data-ref={s.referenceNumber} data-state={s.state}>
+                  <td>
+                    {formatDateTime(s.startedAt, locale)}
+                    <br />
+                    <code class="small">{s.referenceNumber}</code>
+                  </td>
+                  <td>{methodLabel(s.method, t)}</td>
+                  <td>
+                    <Badge tone={live ? st.tone : 'muted'}>
+                      {t(live ? st.key : s.state === 'active' ? 'sessionStateExpired' : st.key)}
+                    </Badge>
+                  </td>
+                  <td>{formatDateTime(s.accessValidUntil, locale)}</td>
+                  <td>{formatDateTime(s.refreshValidUntil, locale)}</td>
+                  <td>{s.handedTo ?? '—'}</td>
+                  <td>
+                    <div class="actions">
+                      {live && s.handedTo === undefined && s.hasRefreshToken ? (
+                        <button
+                          type="button"
+                          class="button button--small"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            if (!wallet) return;
+                            void action.run(
+                              'refresh',
+                              (o) => refreshSession(wallet, s.id, o),
+                              (r) =>
+                                t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) }),
+                            );
+                          }}
+                        >
+                          {t('refresh')}
+                        </button>
+                      ) : null}
+                      {s.state === 'active' ? (
+                        <button
+                          type="button"
+                          class="button button--small button--danger"
+                          disabled={blocked !== null || busy}
+                          onClick={() => void revoke(s.referenceNumber)}
+                        >
+                          {t('revoke')}
+                        </button>
+                      ) : null}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
       </Section>
     </div>

@@ -13,6 +13,7 @@ import type { Wallet } from '../../app/wallet.ts';
 import type { GeneratedTokenView, KsefTokenRow } from '../../flows/flow-api.ts';
 import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { PassphraseDialog } from '../../ui/passphrase-dialog.tsx';
 import { Section } from '../../ui/section.tsx';
@@ -197,102 +198,95 @@ export function TokensTab(props: {
         {props.tokens.length === 0 ? (
           <p class="muted">{t('walletTokensEmpty')}</p>
         ) : (
-          <table class="table" data-testid="wallet-tokens">
-            <thead>
-              <tr>
-                <th scope="col">{t('description')}</th>
-                <th scope="col">{t('ksefPermissions')}</th>
-                <th scope="col">{t('statusLabel')}</th>
-                <th scope="col">{t('created')}</th>
-                <th scope="col">{t('default')}</th>
-                <th scope="col">{t('actionsColumn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.tokens.map((tok) => {
-                const label = displayName(tok.description);
-                const s = TOKEN_STATUS[tok.status];
-                return (
-                  <tr
-                    key={tok.id}
-                    data-token={tok.id}
-                    data-status={tok.status}
-                    data-ref={tok.referenceNumber}
-                  >
-                    <th scope="row">
-                      {label}
-                      <br />
-                      <code class="small">{tok.referenceNumber}</code>
-                    </th>
-                    <td>{tok.permissions.map((p) => t(PERMISSION_LABELS[p][0])).join(', ')}</td>
-                    <td>
-                      <Badge tone={s.tone}>{t(s.key)}</Badge>
-                    </td>
-                    <td>{formatDate(tok.createdAt, locale)}</td>
-                    <td>
-                      {tok.isDefault === 1 ? (
-                        <strong data-testid="default-token">{t('isDefault')}</strong>
-                      ) : tok.status === 'Active' ? (
+          <DataTable
+            testId="wallet-tokens"
+            columns={[
+              t('description'),
+              t('ksefPermissions'),
+              t('statusLabel'),
+              t('created'),
+              t('default'),
+              t('actionsColumn'),
+            ]}
+          >
+            {props.tokens.map((tok) => {
+              const label = displayName(tok.description);
+              const s = TOKEN_STATUS[tok.status];
+              return (
+                <tr key={tok.id} data-token={tok.id} data-status={tok.status} data-ref={tok.referenceNumber}>
+                  <th scope="row">
+                    {label}
+                    <br />
+                    <code class="small">{tok.referenceNumber}</code>
+                  </th>
+                  <td>{tok.permissions.map((p) => t(PERMISSION_LABELS[p][0])).join(', ')}</td>
+                  <td>
+                    <Badge tone={s.tone}>{t(s.key)}</Badge>
+                  </td>
+                  <td>{formatDate(tok.createdAt, locale)}</td>
+                  <td>
+                    {tok.isDefault === 1 ? (
+                      <strong data-testid="default-token">{t('isDefault')}</strong>
+                    ) : tok.status === 'Active' ? (
+                      <button
+                        type="button"
+                        class="button button--small"
+                        disabled={props.vaultBlocked !== null || busy}
+                        aria-label={t('makeDefaultNamed', { name: label })}
+                        onClick={() => {
+                          if (!wallet) return;
+                          void action.run(
+                            'default',
+                            () => setDefaultToken(wallet.vault, tok.id),
+                            () => t('defaultTokenSet', { name: label }),
+                          );
+                        }}
+                      >
+                        {t('makeDefault')}
+                      </button>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td>
+                    <div class="actions">
+                      {tok.status === 'Active' ? (
                         <button
                           type="button"
                           class="button button--small"
-                          disabled={props.vaultBlocked !== null || busy}
-                          aria-label={t('makeDefaultNamed', { name: label })}
+                          disabled={blocked !== null || busy}
                           onClick={() => {
                             if (!wallet) return;
                             void action.run(
-                              'default',
-                              () => setDefaultToken(wallet.vault, tok.id),
-                              () => t('defaultTokenSet', { name: label }),
+                              'login',
+                              (o) => logInWithToken(wallet, company.id, tok.id, o),
+                              (v) =>
+                                t('loggedIn', { method: methodLabel(v.method, t), ref: v.referenceNumber }),
                             );
                           }}
                         >
-                          {t('makeDefault')}
+                          {t('loginKsefToken')}
                         </button>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>
-                      <div class="actions">
-                        {tok.status === 'Active' ? (
-                          <button
-                            type="button"
-                            class="button button--small"
-                            disabled={blocked !== null || busy}
-                            onClick={() => {
-                              if (!wallet) return;
-                              void action.run(
-                                'login',
-                                (o) => logInWithToken(wallet, company.id, tok.id, o),
-                                (v) =>
-                                  t('loggedIn', { method: methodLabel(v.method, t), ref: v.referenceNumber }),
-                              );
-                            }}
-                          >
-                            {t('loginKsefToken')}
-                          </button>
-                        ) : null}
-                        {tok.status === 'Active' || tok.status === 'Pending' ? (
-                          <button
-                            type="button"
-                            class="button button--small button--danger"
-                            disabled={blocked !== null || busy}
-                            onClick={() => {
-                              setDialogError(null);
-                              setRevoking({ referenceNumber: tok.referenceNumber, label });
-                            }}
-                          >
-                            {t('deactivate')}
-                          </button>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                      ) : null}
+                      {tok.status === 'Active' || tok.status === 'Pending' ? (
+                        <button
+                          type="button"
+                          class="button button--small button--danger"
+                          disabled={blocked !== null || busy}
+                          onClick={() => {
+                            setDialogError(null);
+                            setRevoking({ referenceNumber: tok.referenceNumber, label });
+                          }}
+                        >
+                          {t('deactivate')}
+                        </button>
+                      ) : null}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
       </Section>
 
@@ -310,53 +304,51 @@ export function TokensTab(props: {
         {ksefList === null ? null : ksefList.length === 0 ? (
           <p class="muted">{t('ksefTokensEmpty')}</p>
         ) : (
-          <table class="table" data-testid="ksef-tokens">
-            <thead>
-              <tr>
-                <th scope="col">{t('description')}</th>
-                <th scope="col">{t('statusLabel')}</th>
-                <th scope="col">{t('author')}</th>
-                <th scope="col">{t('created')}</th>
-                <th scope="col">{t('inWallet')}</th>
-                <th scope="col">{t('actionsColumn')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ksefList.map((k) => {
-                const label = displayName(k.description);
-                return (
-                  <tr key={k.referenceNumber} data-ref={k.referenceNumber} data-status={k.status}>
-                    <th scope="row">
-                      {label}
-                      <br />
-                      <code class="small">{k.referenceNumber}</code>
-                    </th>
-                    <td>
-                      <Badge tone={TOKEN_STATUS[k.status].tone}>{t(TOKEN_STATUS[k.status].key)}</Badge>
-                    </td>
-                    <td>{k.author}</td>
-                    <td>{formatDate(k.dateCreated, locale)}</td>
-                    <td>{k.tokenId ? (k.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
-                    <td>
-                      {k.status === 'Active' || k.status === 'Pending' ? (
-                        <button
-                          type="button"
-                          class="button button--small button--danger"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            setDialogError(null);
-                            setRevoking({ referenceNumber: k.referenceNumber, label });
-                          }}
-                        >
-                          {t('deactivate')}
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            testId="ksef-tokens"
+            columns={[
+              t('description'),
+              t('statusLabel'),
+              t('author'),
+              t('created'),
+              t('inWallet'),
+              t('actionsColumn'),
+            ]}
+          >
+            {ksefList.map((k) => {
+              const label = displayName(k.description);
+              return (
+                <tr key={k.referenceNumber} data-ref={k.referenceNumber} data-status={k.status}>
+                  <th scope="row">
+                    {label}
+                    <br />
+                    <code class="small">{k.referenceNumber}</code>
+                  </th>
+                  <td>
+                    <Badge tone={TOKEN_STATUS[k.status].tone}>{t(TOKEN_STATUS[k.status].key)}</Badge>
+                  </td>
+                  <td>{k.author}</td>
+                  <td>{formatDate(k.dateCreated, locale)}</td>
+                  <td>{k.tokenId ? (k.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
+                  <td>
+                    {k.status === 'Active' || k.status === 'Pending' ? (
+                      <button
+                        type="button"
+                        class="button button--small button--danger"
+                        disabled={blocked !== null || busy}
+                        onClick={() => {
+                          setDialogError(null);
+                          setRevoking({ referenceNumber: k.referenceNumber, label });
+                        }}
+                      >
+                        {t('deactivate')}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
       </Section>
 
