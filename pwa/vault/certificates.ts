@@ -11,11 +11,10 @@
  * A crash after 1 leaves the key and the CSR (re-send it, or find the certificate at KSeF by the
  * nonce in its name); after 2 polling resumes from the stored reference.
  */
-import { buildCsr, type EnrollmentData } from '../../shared/crypto/csr.ts';
+import type { EnrollmentData } from '../../shared/crypto/csr.ts';
 import { bytesEqual } from '../../shared/crypto/encoding.ts';
 import { generateSigningKey, type SigningAlgorithm, unwrapSigningKey } from '../../shared/crypto/keys.ts';
 import { openField, recordAad, sealField } from '../../shared/crypto/sealed-field.ts';
-import { readCertificate } from '../../shared/crypto/x509-reader.ts';
 import { ok } from '../../shared/result.ts';
 import { findCompany } from './companies.ts';
 import { asVaultError, type VaultResult, vaultError, vfail } from './errors.ts';
@@ -87,6 +86,8 @@ export async function prepareEnrollment(
     ctx.platform.random,
   );
   if (!key.ok) return { ok: false, error: asVaultError(key.error) };
+  // ASN.1 (asn1js, pkijs) loads when a certificate is enrolled or stored, not with the vault.
+  const { buildCsr } = await import('../../shared/crypto/csr.ts');
   const csr = await buildCsr(ctx.platform.subtle, input.enrollmentData as EnrollmentData, key.value);
   if (!csr.ok) return { ok: false, error: asVaultError(csr.error) };
   const pendingId = newUuid(ctx.platform);
@@ -245,6 +246,7 @@ export async function completeEnrollment(
   if (!(input.certificateDer instanceof Uint8Array)) return vfail('BAD_REQUEST', 'certificateDer');
   const cert = await findCertificate(ctx, p.value.certificateId);
   if (!cert.ok) return cert;
+  const { readCertificate } = await import('../../shared/crypto/x509-reader.ts');
   const info = await readCertificate(ctx.platform.subtle, input.certificateDer);
   if (!info.ok) return { ok: false, error: asVaultError(info.error) };
   if (

@@ -18,9 +18,7 @@
 import type { LockReason } from '../../shared/domain/lock-policy.ts';
 import { systemClock } from '../../shared/platform.ts';
 import type { FlowMethod } from '../flows/flow-api.ts';
-import { createFlowService } from '../flows/flow-service.ts';
 import { isHandoffFlowMethod } from '../flows/handoff-flow-contract.ts';
-import { createHandoffFlowRunner } from '../flows/handoff-flows.ts';
 import { closingLockName, RPC } from './rpc-contract.ts';
 import { type FlowRunner, serveVault } from './rpc-server.ts';
 import { VAULT_DB_NAME } from './schema.ts';
@@ -67,14 +65,31 @@ const service = new VaultService({
   database: { name: databaseName(self.name) },
 });
 
-const flowService = createFlowService({ vault: service, subtle: self.crypto.subtle, clock: systemClock });
-// The hand-off's methods (mint, revoke, refresh for ERP pages, approvals) run beside the others.
-const handoffFlows = createHandoffFlowRunner(flowService);
+/**
+ * The KSeF flows (the client, XAdES, CSR, certificates — pkijs and asn1js with them) load on the
+ * first flow call, not when the worker starts: every wallet window starts this worker at once for
+ * the vault's status, and most starts need no KSeF at all (issue 10: first-load JS).
+ */
+let loadingFlows: Promise<FlowRunner> | undefined;
+function loadFlows(): Promise<FlowRunner> {
+  loadingFlows ??= Promise.all([
+    import('../flows/flow-service.ts'),
+    import('../flows/handoff-flows.ts'),
+  ]).then(([{ createFlowService }, { createHandoffFlowRunner }]) => {
+    const flowService = createFlowService({ vault: service, subtle: self.crypto.subtle, clock: systemClock });
+    // The hand-off's methods (mint, revoke, refresh for ERP pages, approvals) run beside the others.
+    const handoffFlows = createHandoffFlowRunner(flowService);
+    return {
+      run: (method, params, link) =>
+        isHandoffFlowMethod(method)
+          ? handoffFlows.run(method, params, link)
+          : flowService.run(method as FlowMethod, params as never, link),
+    };
+  });
+  return loadingFlows;
+}
 const flows: FlowRunner = {
-  run: (method, params, link) =>
-    isHandoffFlowMethod(method)
-      ? handoffFlows.run(method, params, link)
-      : flowService.run(method as FlowMethod, params as never, link),
+  run: async (method, params, link) => (await loadFlows()).run(method, params, link),
 };
 
 const connections: { notify(e: Parameters<Parameters<typeof service.onEvent>[0]>[0]): void }[] = [];

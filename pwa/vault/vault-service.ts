@@ -14,7 +14,6 @@ import { estimatePassphrase } from '../../shared/domain/passphrase-strength.ts';
 import { ok } from '../../shared/result.ts';
 import { verifyLog } from './activity-log.ts';
 import { checkApproval, confirmApproval, grantApproval, listApprovals, revokeApproval } from './approvals.ts';
-import { exportBackup, importBackup, previewBackup } from './backup.ts';
 import {
   completeEnrollment,
   failEnrollment,
@@ -70,6 +69,8 @@ import {
 } from './vault-lifecycle.ts';
 import { activityView, pendingView } from './views.ts';
 
+/** Backups (their format and container) load on first use, not with the vault (issue 10: first load). */
+const loadBackup = () => import('./backup.ts');
 export type VaultServiceOptions = {
   readonly platform: VaultPlatform;
   readonly database?: IndexedDbPlatform;
@@ -408,12 +409,15 @@ export class VaultService implements Vault {
     if (!u.ok) return u;
     const confirmed = await confirmPassphrase(this.#ctx, input.passphrase);
     if (!confirmed.ok) return confirmed;
+    const { exportBackup } = await loadBackup();
     return this.#write((x) => exportBackup(this.#ctx, x, input));
   }
-  previewBackup(input: Parameters<Vault['previewBackup']>[0]) {
+  async previewBackup(input: Parameters<Vault['previewBackup']>[0]) {
+    const { previewBackup } = await loadBackup();
     return previewBackup(this.#ctx, input);
   }
-  importBackup(input: Parameters<Vault['importBackup']>[0]) {
+  async importBackup(input: Parameters<Vault['importBackup']>[0]) {
+    const { importBackup } = await loadBackup();
     return this.#write((u) => importBackup(this.#ctx, u, input));
   }
 

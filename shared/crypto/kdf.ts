@@ -15,7 +15,6 @@
  * tests/unit/crypto/envelope-wasm.test.ts). hash-wasm's API takes no Argon2 "associated data" (X in
  * RFC 9106 §3.2), which is why binding happens in AES-GCM's additional data instead.
  */
-import { argon2id } from 'hash-wasm';
 import { ok } from '../result.ts';
 import { buf, utf8 } from './encoding.ts';
 import { type CryptoResult, cfail } from './errors.ts';
@@ -125,6 +124,9 @@ export async function argon2idRaw(
   const checked = checkKdfParamsForKat(params);
   if (!checked.ok) return checked;
   try {
+    // Loaded on the first derivation (unlock, create, backup), not with the vault's code: the
+    // wallet starts its key worker on every page load for the vault's status alone (issue 10).
+    const { argon2id } = await import('hash-wasm');
     const out = await argon2id({
       password,
       salt,
