@@ -13,6 +13,7 @@ import { DataTable } from '../../ui/data-table.tsx';
 import type { ActivityKind } from '../../vault/records.ts';
 import type { ActivityView } from '../../vault/vault-api.ts';
 import { formatDateTime } from './format.ts';
+import { RunButton } from './run-button.tsx';
 
 export function activityKindKey(kind: ActivityKind): AppStringKey {
   return `activity_${kind.replace(/-/g, '_')}` as AppStringKey;
@@ -39,24 +40,20 @@ export function ActivityTab(props: {
   return (
     <div class="stack">
       <p class="actions">
-        <button
-          type="button"
-          class="button"
-          disabled={props.vaultBlocked !== null || action.state.running !== null}
-          onClick={() => {
-            if (!wallet) return;
-            void action.run(
-              'verify',
-              () => wallet.vault.verifyActivity(),
-              (c) =>
-                c.state === 'intact'
-                  ? t('activityIntact', { entries: c.entries })
-                  : t('activityTampered', { seq: c.firstBadSeq ?? '?' }),
-            );
-          }}
+        <RunButton
+          action={action}
+          wallet={wallet}
+          blocked={props.vaultBlocked}
+          name="verify"
+          run={(w) => w.vault.verifyActivity()}
+          done={(c) =>
+            c.state === 'intact'
+              ? t('activityIntact', { entries: c.entries })
+              : t('activityTampered', { seq: c.firstBadSeq ?? '?' })
+          }
         >
           {t('verifyActivity')}
-        </button>
+        </RunButton>
       </p>
       <ActionStatus state={action.state} t={t} testId="activity" />
       {rows.length === 0 ? (

@@ -16,6 +16,7 @@ import type {
   KsefCertificateRow,
   PublicKeyCertificateRow,
 } from '../../flows/flow-api.ts';
+import { ActionButton } from '../../ui/action-button.tsx';
 import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
@@ -41,6 +42,7 @@ import { describeError } from '../errors/describe-error.ts';
 import { logInWithCertificate } from '../login/log-in-with-certificate.ts';
 import { type CompanyView, canLogIn } from './company-view.ts';
 import { displayName, formatDate, formatDateTime, methodLabel } from './format.ts';
+import { RunButton } from './run-button.tsx';
 
 const STATE: Readonly<Record<CertificateState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
   enrolling: { key: 'certStateEnrolling', tone: 'info' },
@@ -182,69 +184,60 @@ export function CertificatesTab(props: {
                     <div class="actions">
                       {c.state === 'enrolling' ? (
                         <>
-                          <button
-                            type="button"
-                            class="button button--small"
-                            disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
-                            onClick={() => {
-                              if (!wallet) return;
-                              void action.run(
-                                'status',
-                                (o) => getEnrollmentStatus(wallet, c.id, o),
-                                (v) => {
-                                  if (v.serialNumber) setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
-                                  return v.serialNumber
-                                    ? t('enrollmentIssued', { serial: v.serialNumber })
-                                    : t('enrollmentStatusLine', {
-                                        code: v.statusCode ?? '',
-                                        description: v.statusDescription ?? '',
-                                      });
-                                },
-                              );
+                          <RunButton
+                            look="small"
+                            action={action}
+                            wallet={wallet}
+                            blocked={blocked}
+                            off={pending?.stage !== 'submitted'}
+                            name="status"
+                            run={(w, o) => getEnrollmentStatus(w, c.id, o)}
+                            done={(v) => {
+                              if (v.serialNumber) setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
+                              return v.serialNumber
+                                ? t('enrollmentIssued', { serial: v.serialNumber })
+                                : t('enrollmentStatusLine', {
+                                    code: v.statusCode ?? '',
+                                    description: v.statusDescription ?? '',
+                                  });
                             }}
                           >
                             {t('getStatus')}
-                          </button>
-                          <button
-                            type="button"
-                            class="button button--small"
-                            disabled={blocked !== null || busy || pending?.stage !== 'submitted'}
-                            onClick={() => {
-                              if (!wallet) return;
-                              void action.run(
-                                'retrieve',
-                                (o) => retrieveCertificate(wallet, c.id, o),
-                                enrollmentDone,
-                              );
-                            }}
+                          </RunButton>
+                          <RunButton
+                            look="small"
+                            action={action}
+                            wallet={wallet}
+                            blocked={blocked}
+                            off={pending?.stage !== 'submitted'}
+                            name="retrieve"
+                            run={(w, o) => retrieveCertificate(w, c.id, o)}
+                            done={enrollmentDone}
                           >
                             {t('retrieve')}
-                          </button>
+                          </RunButton>
                         </>
                       ) : null}
                       {canLogIn(c) ? (
-                        <button
-                          type="button"
-                          class="button button--small"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            if (!wallet) return;
-                            void action.run(
-                              'login',
-                              (o) => logInWithCertificate(wallet, company.id, c.id, o),
-                              (s) =>
-                                t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber }),
-                            );
-                          }}
+                        <RunButton
+                          look="small"
+                          action={action}
+                          wallet={wallet}
+                          blocked={blocked}
+                          name="login"
+                          run={(w, o) => logInWithCertificate(w, company.id, c.id, o)}
+                          done={(s) =>
+                            t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber })
+                          }
                         >
                           {t('loginKsefCertificate')}
-                        </button>
+                        </RunButton>
                       ) : null}
                       {c.state === 'active' && c.serialNumber ? (
-                        <button
-                          type="button"
-                          class="button button--small button--danger"
-                          disabled={blocked !== null || busy}
+                        <ActionButton
+                          look="small-danger"
+                          blocked={blocked}
+                          busy={busy}
                           onClick={() => {
                             setRevokeError(null);
                             setReason('Unspecified');
@@ -252,7 +245,7 @@ export function CertificatesTab(props: {
                           }}
                         >
                           {t('revoke')}
-                        </button>
+                        </ActionButton>
                       ) : null}
                     </div>
                   </td>
@@ -265,40 +258,30 @@ export function CertificatesTab(props: {
 
       <Section headingId={`${id}-ksef-h`} title={t('certificatesFromKsef')}>
         <p class="actions">
-          <button
-            type="button"
-            class="button"
-            disabled={blocked !== null || busy}
-            onClick={() => {
-              if (!wallet) return;
-              void action.run(
-                'query',
-                (o) => queryKsefCertificates(wallet, company.id, o),
-                (rows) => {
-                  setKsefList(rows);
-                },
-              );
+          <RunButton
+            action={action}
+            wallet={wallet}
+            blocked={blocked}
+            name="query"
+            run={(w, o) => queryKsefCertificates(w, company.id, o)}
+            done={(rows) => {
+              setKsefList(rows);
             }}
           >
             {t('getKsefCertificates')}
-          </button>
-          <button
-            type="button"
-            class="button"
-            disabled={blocked !== null || busy}
-            onClick={() => {
-              if (!wallet) return;
-              void action.run(
-                'limits',
-                (o) => getCertificateLimits(wallet, company.id, o),
-                (l) => {
-                  setLimits(l);
-                },
-              );
+          </RunButton>
+          <RunButton
+            action={action}
+            wallet={wallet}
+            blocked={blocked}
+            name="limits"
+            run={(w, o) => getCertificateLimits(w, company.id, o)}
+            done={(l) => {
+              setLimits(l);
             }}
           >
             {t('certificateLimits')}
-          </button>
+          </RunButton>
         </p>
         {limits ? (
           <p data-testid="certificate-limits">
@@ -347,23 +330,18 @@ export function CertificatesTab(props: {
 
       <Section headingId={`${id}-pk-h`} title={t('publicKeyCertificates')}>
         <p class="actions">
-          <button
-            type="button"
-            class="button"
-            disabled={blocked !== null || busy}
-            onClick={() => {
-              if (!wallet) return;
-              void action.run(
-                'publicKeys',
-                (o) => getPublicKeyCertificates(wallet, company.id, o),
-                (rows) => {
-                  setPublicKeys(rows);
-                },
-              );
+          <RunButton
+            action={action}
+            wallet={wallet}
+            blocked={blocked}
+            name="publicKeys"
+            run={(w, o) => getPublicKeyCertificates(w, company.id, o)}
+            done={(rows) => {
+              setPublicKeys(rows);
             }}
           >
             {t('getPublicKeyCertificates')}
-          </button>
+          </RunButton>
         </p>
         {publicKeys ? (
           <DataTable

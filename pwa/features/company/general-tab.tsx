@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Locale } from '../../../shared/i18n/translate.ts';
 import type { Translate } from '../../app/strings.ts';
-import { type Action, useAction } from '../../app/use-action.ts';
+import { useAction } from '../../app/use-action.ts';
 import type { Wallet } from '../../app/wallet.ts';
 import type {
   AuthRequestView,
@@ -34,6 +34,7 @@ import { TOKEN_SUNSET_POLICY } from '../token-sunset/token-sunset-policy.ts';
 import { allowsTestCertificate, type CompanyView } from './company-view.ts';
 import { formatDateTime, methodLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
+import { RunButton } from './run-button.tsx';
 
 export function GeneralTab(props: {
   company: CompanyView;
@@ -77,10 +78,8 @@ export function GeneralTab(props: {
     t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber });
   const blocked = props.blocked;
   const busy = action.state.running !== null;
+  const current = company.currentSession;
   const countdown = prepared ? challengeCountdown(prepared.expiresAtMs - 10 * 60 * 1000, now) : null;
-
-  const runLogin = (name: string, fn: Parameters<Action['run']>[1]) =>
-    void action.run(name, fn as Parameters<Action['run']>[1], (s) => loggedIn(s as SessionSummary));
 
   // Submit and (by default) the automatic polling run as one action: no idle moment between them.
   const submitFile = async (bytes: Uint8Array) => {
@@ -120,30 +119,26 @@ export function GeneralTab(props: {
       <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="general" />
 
       <Section headingId={`${company.id}-session-h`} title={t('currentSessionTitle')}>
-        {company.currentSession ? (
-          <p data-testid="current-session" data-method={company.currentSession.method}>
+        {current ? (
+          <p data-testid="current-session" data-method={current.method}>
             {t('sessionActiveSummary', {
-              method: methodLabel(company.currentSession.method, t),
-              started: formatDateTime(company.currentSession.startedAt, locale),
-              access: formatDateTime(company.currentSession.accessValidUntil, locale),
-              refresh: formatDateTime(company.currentSession.refreshValidUntil, locale),
+              method: methodLabel(current.method, t),
+              started: formatDateTime(current.startedAt, locale),
+              access: formatDateTime(current.accessValidUntil, locale),
+              refresh: formatDateTime(current.refreshValidUntil, locale),
             })}{' '}
-            <button
-              type="button"
-              class="button button--small"
-              disabled={blocked !== null || busy || !company.currentSession.hasRefreshToken}
-              onClick={() => {
-                const s = company.currentSession;
-                if (!wallet || !s) return;
-                void action.run(
-                  'refresh',
-                  (o) => refreshSession(wallet, s.id, o),
-                  (r) => t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) }),
-                );
-              }}
+            <RunButton
+              look="small"
+              action={action}
+              wallet={wallet}
+              blocked={blocked}
+              off={!current.hasRefreshToken}
+              name="refresh"
+              run={(w, o) => refreshSession(w, current.id, o)}
+              done={(r) => t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) })}
             >
               {t('refresh')}
-            </button>
+            </RunButton>
           </p>
         ) : (
           <p class="muted" data-testid="current-session" data-method="none">
@@ -154,36 +149,32 @@ export function GeneralTab(props: {
 
       <Section headingId={`${company.id}-signed-h`} title={t('signedRequestTitle')}>
         <p class="actions">
-          <button
-            type="button"
-            class="button button--primary"
-            disabled={blocked !== null || busy}
-            onClick={() => {
-              if (!wallet) return;
-              void action.run(
-                'download',
-                (o) => downloadAuthRequest(wallet, company.id, o),
-                (r) => {
-                  setPrepared(r);
-                  setNow(Date.now());
-                  return t('requestDownloaded', { file: r.fileName });
-                },
-              );
+          <RunButton
+            look="primary"
+            action={action}
+            wallet={wallet}
+            blocked={blocked}
+            name="download"
+            run={(w, o) => downloadAuthRequest(w, company.id, o)}
+            done={(r) => {
+              setPrepared(r);
+              setNow(Date.now());
+              return t('requestDownloaded', { file: r.fileName });
             }}
           >
             {t('downloadAuthRequest')}
-          </button>
+          </RunButton>
           {allowsTestCertificate(company.environment) ? (
-            <button
-              type="button"
-              class="button"
-              disabled={blocked !== null || busy}
-              onClick={() =>
-                wallet && runLogin('test', (o) => logInWithTestCertificate(wallet, company.id, o))
-              }
+            <RunButton
+              action={action}
+              wallet={wallet}
+              blocked={blocked}
+              name="test"
+              run={(w, o) => logInWithTestCertificate(w, company.id, o)}
+              done={loggedIn}
             >
               {t('signWithTestCertificate')}
-            </button>
+            </RunButton>
           ) : null}
         </p>
         {allowsTestCertificate(company.environment) ? (
@@ -238,42 +229,36 @@ export function GeneralTab(props: {
                 </td>
                 <td>
                   <div class="actions">
-                    <button
-                      type="button"
-                      class="button button--small"
-                      disabled={blocked !== null || busy}
-                      onClick={async () => {
-                        if (!wallet) return;
-                        await action.run(
-                          'status',
-                          (o) => getAuthStatus(wallet, r.referenceNumber, o),
-                          (v) =>
-                            t('authStatusLine', {
-                              code: v.statusCode ?? '',
-                              description: v.statusDescription ?? '',
-                            }),
-                        );
-                        await loadRequests();
-                      }}
+                    <RunButton
+                      look="small"
+                      action={action}
+                      wallet={wallet}
+                      blocked={blocked}
+                      name="status"
+                      run={(w, o) => getAuthStatus(w, r.referenceNumber, o)}
+                      done={(v) =>
+                        t('authStatusLine', {
+                          code: v.statusCode ?? '',
+                          description: v.statusDescription ?? '',
+                        })
+                      }
+                      after={loadRequests}
                     >
                       {t('getStatus')}
-                    </button>
-                    <button
-                      type="button"
-                      class="button button--small"
-                      disabled={blocked !== null || busy || r.redeemed}
-                      onClick={async () => {
-                        if (!wallet) return;
-                        await action.run(
-                          'redeem',
-                          (o) => redeemAccessToken(wallet, r.referenceNumber, o),
-                          loggedIn,
-                        );
-                        await loadRequests();
-                      }}
+                    </RunButton>
+                    <RunButton
+                      look="small"
+                      action={action}
+                      wallet={wallet}
+                      blocked={blocked}
+                      off={r.redeemed}
+                      name="redeem"
+                      run={(w, o) => redeemAccessToken(w, r.referenceNumber, o)}
+                      done={loggedIn}
+                      after={loadRequests}
                     >
                       {t('redeemAccessToken')}
-                    </button>
+                    </RunButton>
                   </div>
                 </td>
               </tr>
@@ -284,28 +269,31 @@ export function GeneralTab(props: {
 
       <Section headingId={`${company.id}-login-h`} title={t('loginTitle')}>
         <p class="actions">
-          <button
-            type="button"
-            class="button button--primary"
-            disabled={blocked !== null || busy || !company.defaultCertificateId}
-            aria-describedby={company.defaultCertificateId ? undefined : `${company.id}-no-cert`}
-            onClick={() =>
-              wallet && runLogin('certificate', (o) => logInWithCertificate(wallet, company.id, undefined, o))
-            }
+          <RunButton
+            look="primary"
+            action={action}
+            wallet={wallet}
+            blocked={blocked}
+            off={!company.defaultCertificateId}
+            describedBy={company.defaultCertificateId ? undefined : `${company.id}-no-cert`}
+            name="certificate"
+            run={(w, o) => logInWithCertificate(w, company.id, undefined, o)}
+            done={loggedIn}
           >
             {t('loginKsefCertificate')}
-          </button>
-          <button
-            type="button"
-            class="button"
-            disabled={blocked !== null || busy || !company.defaultTokenId}
-            aria-describedby={company.defaultTokenId ? undefined : `${company.id}-no-token`}
-            onClick={() =>
-              wallet && runLogin('token', (o) => logInWithToken(wallet, company.id, undefined, o))
-            }
+          </RunButton>
+          <RunButton
+            action={action}
+            wallet={wallet}
+            blocked={blocked}
+            off={!company.defaultTokenId}
+            describedBy={company.defaultTokenId ? undefined : `${company.id}-no-token`}
+            name="token"
+            run={(w, o) => logInWithToken(w, company.id, undefined, o)}
+            done={loggedIn}
           >
             {t('loginKsefToken')}
-          </button>
+          </RunButton>
         </p>
         {company.defaultCertificateId ? null : (
           <p id={`${company.id}-no-cert`} class="field__hint">

@@ -9,6 +9,7 @@ import type { AppStringKey, Translate } from '../../app/strings.ts';
 import { useAction } from '../../app/use-action.ts';
 import type { Wallet } from '../../app/wallet.ts';
 import type { KsefSessionRow } from '../../flows/flow-api.ts';
+import { ActionButton } from '../../ui/action-button.tsx';
 import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
@@ -20,6 +21,7 @@ import { refreshSession } from '../sessions/refresh-session.ts';
 import { revokeSession } from '../sessions/revoke-session.ts';
 import { type CompanyView, isLiveSession } from './company-view.ts';
 import { formatDateTime, methodLabel } from './format.ts';
+import { RunButton } from './run-button.tsx';
 
 const STATE: Readonly<Record<SessionState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
   active: { key: 'sessionStateActive', tone: 'ok' },
@@ -70,14 +72,9 @@ export function SessionsTab(props: {
       <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="sessions" />
       <Section headingId={`${id}-ksef-h`} title={t('sessionsFromKsef')}>
         <p class="actions">
-          <button
-            type="button"
-            class="button"
-            disabled={blocked !== null || busy}
-            onClick={() => void loadKsef()}
-          >
+          <ActionButton blocked={blocked} busy={busy} onClick={() => void loadKsef()}>
             {t('refresh')}
-          </button>
+          </ActionButton>
         </p>
         {ksefList === null ? (
           <p class="muted small">{t('ksefSessionsHint')}</p>
@@ -115,14 +112,14 @@ export function SessionsTab(props: {
                 <td>{formatDateTime(s.refreshTokenValidUntil, locale)}</td>
                 <td>{s.handedTo ?? '—'}</td>
                 <td>
-                  <button
-                    type="button"
-                    class="button button--small button--danger"
-                    disabled={blocked !== null || busy}
+                  <ActionButton
+                    look="small-danger"
+                    blocked={blocked}
+                    busy={busy}
                     onClick={() => void revoke(s.referenceNumber)}
                   >
                     {t('revoke')}
-                  </button>
+                  </ActionButton>
                 </td>
               </tr>
             ))}
@@ -169,32 +166,29 @@ export function SessionsTab(props: {
                   <td>
                     <div class="actions">
                       {live && s.handedTo === undefined && s.hasRefreshToken ? (
-                        <button
-                          type="button"
-                          class="button button--small"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            if (!wallet) return;
-                            void action.run(
-                              'refresh',
-                              (o) => refreshSession(wallet, s.id, o),
-                              (r) =>
-                                t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) }),
-                            );
-                          }}
+                        <RunButton
+                          look="small"
+                          action={action}
+                          wallet={wallet}
+                          blocked={blocked}
+                          name="refresh"
+                          run={(w, o) => refreshSession(w, s.id, o)}
+                          done={(r) =>
+                            t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) })
+                          }
                         >
                           {t('refresh')}
-                        </button>
+                        </RunButton>
                       ) : null}
                       {s.state === 'active' ? (
-                        <button
-                          type="button"
-                          class="button button--small button--danger"
-                          disabled={blocked !== null || busy}
+                        <ActionButton
+                          look="small-danger"
+                          blocked={blocked}
+                          busy={busy}
                           onClick={() => void revoke(s.referenceNumber)}
                         >
                           {t('revoke')}
-                        </button>
+                        </ActionButton>
                       ) : null}
                     </div>
                   </td>

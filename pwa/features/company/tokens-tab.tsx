@@ -11,6 +11,7 @@ import type { AppStringKey, Translate } from '../../app/strings.ts';
 import { useAction } from '../../app/use-action.ts';
 import type { Wallet } from '../../app/wallet.ts';
 import type { GeneratedTokenView, KsefTokenRow } from '../../flows/flow-api.ts';
+import { ActionButton } from '../../ui/action-button.tsx';
 import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
@@ -38,6 +39,7 @@ import { TokenSecretDialog } from '../tokens/token-secret-dialog.tsx';
 import type { CompanyView } from './company-view.ts';
 import { displayName, formatDate, methodLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
+import { RunButton } from './run-button.tsx';
 
 export const TOKEN_STATUS: Readonly<Record<TokenStatus, { key: AppStringKey; tone: BadgeTone }>> =
   Object.freeze({
@@ -106,6 +108,12 @@ export function TokensTab(props: {
       );
     }
     return r;
+  };
+
+  /** "Deactivate" on a row of either list: the passphrase dialog for that token. */
+  const askToDeactivate = (target: Revoke) => {
+    setDialogError(null);
+    setRevoking(target);
   };
 
   const refreshKsefList = async () => {
@@ -251,35 +259,29 @@ export function TokensTab(props: {
                   <td>
                     <div class="actions">
                       {tok.status === 'Active' ? (
-                        <button
-                          type="button"
-                          class="button button--small"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            if (!wallet) return;
-                            void action.run(
-                              'login',
-                              (o) => logInWithToken(wallet, company.id, tok.id, o),
-                              (v) =>
-                                t('loggedIn', { method: methodLabel(v.method, t), ref: v.referenceNumber }),
-                            );
-                          }}
+                        <RunButton
+                          look="small"
+                          action={action}
+                          wallet={wallet}
+                          blocked={blocked}
+                          name="login"
+                          run={(w, o) => logInWithToken(w, company.id, tok.id, o)}
+                          done={(v) =>
+                            t('loggedIn', { method: methodLabel(v.method, t), ref: v.referenceNumber })
+                          }
                         >
                           {t('loginKsefToken')}
-                        </button>
+                        </RunButton>
                       ) : null}
                       {tok.status === 'Active' || tok.status === 'Pending' ? (
-                        <button
-                          type="button"
-                          class="button button--small button--danger"
-                          disabled={blocked !== null || busy}
-                          onClick={() => {
-                            setDialogError(null);
-                            setRevoking({ referenceNumber: tok.referenceNumber, label });
-                          }}
+                        <ActionButton
+                          look="small-danger"
+                          blocked={blocked}
+                          busy={busy}
+                          onClick={() => askToDeactivate({ referenceNumber: tok.referenceNumber, label })}
                         >
                           {t('deactivate')}
-                        </button>
+                        </ActionButton>
                       ) : null}
                     </div>
                   </td>
@@ -292,14 +294,9 @@ export function TokensTab(props: {
 
       <Section headingId={`${id}-ksef-h`} title={t('ksefTokens')}>
         <p class="actions">
-          <button
-            type="button"
-            class="button"
-            disabled={blocked !== null || busy}
-            onClick={() => void refreshKsefList()}
-          >
+          <ActionButton blocked={blocked} busy={busy} onClick={() => void refreshKsefList()}>
             {t('getTokens')}
-          </button>
+          </ActionButton>
         </p>
         {ksefList === null ? null : ksefList.length === 0 ? (
           <p class="muted">{t('ksefTokensEmpty')}</p>
@@ -332,17 +329,14 @@ export function TokensTab(props: {
                   <td>{k.tokenId ? (k.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
                   <td>
                     {k.status === 'Active' || k.status === 'Pending' ? (
-                      <button
-                        type="button"
-                        class="button button--small button--danger"
-                        disabled={blocked !== null || busy}
-                        onClick={() => {
-                          setDialogError(null);
-                          setRevoking({ referenceNumber: k.referenceNumber, label });
-                        }}
+                      <ActionButton
+                        look="small-danger"
+                        blocked={blocked}
+                        busy={busy}
+                        onClick={() => askToDeactivate({ referenceNumber: k.referenceNumber, label })}
                       >
                         {t('deactivate')}
-                      </button>
+                      </ActionButton>
                     ) : null}
                   </td>
                 </tr>
