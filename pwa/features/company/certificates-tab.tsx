@@ -41,6 +41,7 @@ import { setDefaultCertificate } from '../certificates/set-default-certificate.t
 import { describeError } from '../errors/describe-error.ts';
 import { logInWithCertificate } from '../login/log-in-with-certificate.ts';
 import { type CompanyView, canLogIn } from './company-view.ts';
+import { DefaultCell } from './default-cell.tsx';
 import { displayName, formatDate, formatDateTime, methodLabel } from './format.ts';
 import { RunButton } from './run-button.tsx';
 
@@ -156,30 +157,18 @@ export function CertificatesTab(props: {
                   </td>
                   <td>{serial ? <code>{serial}</code> : '—'}</td>
                   <td>{formatDate(c.validTo, locale)}</td>
-                  <td>
-                    {c.isDefault === 1 ? (
-                      <strong data-testid="default-certificate">{t('isDefault')}</strong>
-                    ) : canLogIn(c) ? (
-                      <button
-                        type="button"
-                        class="button button--small"
-                        disabled={props.vaultBlocked !== null || busy}
-                        aria-label={t('makeDefaultNamed', { name: label })}
-                        onClick={() => {
-                          if (!wallet) return;
-                          void action.run(
-                            'default',
-                            () => setDefaultCertificate(wallet.vault, c.id),
-                            () => t('defaultCertificateSet', { name: label }),
-                          );
-                        }}
-                      >
-                        {t('makeDefault')}
-                      </button>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
+                  <DefaultCell
+                    isDefault={c.isDefault === 1}
+                    eligible={canLogIn(c)}
+                    name={label}
+                    testId="default-certificate"
+                    action={action}
+                    wallet={wallet}
+                    vaultBlocked={props.vaultBlocked}
+                    makeDefault={(w) => setDefaultCertificate(w.vault, c.id)}
+                    doneKey="defaultCertificateSet"
+                    t={t}
+                  />
                   <td>
                     <div class="actions">
                       {c.state === 'enrolling' ? (

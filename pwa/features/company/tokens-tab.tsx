@@ -37,6 +37,7 @@ import { revokeKsefToken } from '../tokens/revoke-ksef-token.ts';
 import { setDefaultToken } from '../tokens/set-default-token.ts';
 import { TokenSecretDialog } from '../tokens/token-secret-dialog.tsx';
 import type { CompanyView } from './company-view.ts';
+import { DefaultCell } from './default-cell.tsx';
 import { displayName, formatDate, methodLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
 import { RunButton } from './run-button.tsx';
@@ -232,30 +233,18 @@ export function TokensTab(props: {
                     <Badge tone={s.tone}>{t(s.key)}</Badge>
                   </td>
                   <td>{formatDate(tok.createdAt, locale)}</td>
-                  <td>
-                    {tok.isDefault === 1 ? (
-                      <strong data-testid="default-token">{t('isDefault')}</strong>
-                    ) : tok.status === 'Active' ? (
-                      <button
-                        type="button"
-                        class="button button--small"
-                        disabled={props.vaultBlocked !== null || busy}
-                        aria-label={t('makeDefaultNamed', { name: label })}
-                        onClick={() => {
-                          if (!wallet) return;
-                          void action.run(
-                            'default',
-                            () => setDefaultToken(wallet.vault, tok.id),
-                            () => t('defaultTokenSet', { name: label }),
-                          );
-                        }}
-                      >
-                        {t('makeDefault')}
-                      </button>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
+                  <DefaultCell
+                    isDefault={tok.isDefault === 1}
+                    eligible={tok.status === 'Active'}
+                    name={label}
+                    testId="default-token"
+                    action={action}
+                    wallet={wallet}
+                    vaultBlocked={props.vaultBlocked}
+                    makeDefault={(w) => setDefaultToken(w.vault, tok.id)}
+                    doneKey="defaultTokenSet"
+                    t={t}
+                  />
                   <td>
                     <div class="actions">
                       {tok.status === 'Active' ? (
