@@ -21,7 +21,6 @@ import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
 import { TextField } from '../../ui/field.tsx';
-import { PassphraseDialog } from '../../ui/passphrase-dialog.tsx';
 import { Section } from '../../ui/section.tsx';
 import type { CertificateState } from '../../vault/records.ts';
 import type { CertificateView, PendingView } from '../../vault/vault-api.ts';
@@ -38,11 +37,11 @@ import { queryKsefCertificates } from '../certificates/query-ksef-certificates.t
 import { retrieveCertificate } from '../certificates/retrieve-certificate.ts';
 import { type RevocationReason, revokeCertificate } from '../certificates/revoke-certificate.ts';
 import { setDefaultCertificate } from '../certificates/set-default-certificate.ts';
-import { describeError } from '../errors/describe-error.ts';
 import { logInWithCertificate } from '../login/log-in-with-certificate.ts';
 import { type CompanyView, canLogIn } from './company-view.ts';
 import { DefaultCell } from './default-cell.tsx';
 import { displayName, formatDate, formatDateTime, methodLabel } from './format.ts';
+import { PassphraseActionDialog } from './passphrase-action-dialog.tsx';
 import { RunButton } from './run-button.tsx';
 
 const STATE: Readonly<Record<CertificateState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
@@ -89,7 +88,6 @@ export function CertificatesTab(props: {
   const [serials, setSerials] = useState<Readonly<Record<string, string>>>({});
   const [revoking, setRevoking] = useState<CertificateView | null>(null);
   const [reason, setReason] = useState<RevocationReason>('Unspecified');
-  const [revokeError, setRevokeError] = useState<string | null>(null);
   const blocked = props.blocked;
   const busy = action.state.running !== null;
 
@@ -228,7 +226,6 @@ export function CertificatesTab(props: {
                           blocked={blocked}
                           busy={busy}
                           onClick={() => {
-                            setRevokeError(null);
                             setReason('Unspecified');
                             setRevoking(c);
                           }}
@@ -351,17 +348,16 @@ export function CertificatesTab(props: {
         ) : null}
       </Section>
 
-      <PassphraseDialog
+      <PassphraseActionDialog
         open={revoking !== null}
         title={t('revokeCertificateTitle', { serial: revoking?.serialNumber ?? '' })}
         confirmLabel={t('revoke')}
         busy={busy}
-        error={revokeError}
         onClose={() => setRevoking(null)}
-        onConfirm={async (passphrase) => {
+        confirm={async (passphrase) => {
           const c = revoking;
-          if (!wallet || !c?.serialNumber) return;
-          const r = await action.run(
+          if (!wallet || !c?.serialNumber) return undefined;
+          return action.run(
             'revoke',
             (o) =>
               revokeCertificate(
@@ -371,9 +367,8 @@ export function CertificatesTab(props: {
               ),
             () => t('certificateRevoked', { serial: c.serialNumber ?? '' }),
           );
-          if (r?.ok) setRevoking(null);
-          else if (r) setRevokeError(describeError(r.error, t, locale).message);
         }}
+        locale={locale}
         t={t}
       >
         <p>{t('revokeCertificateExplain')}</p>
@@ -391,7 +386,7 @@ export function CertificatesTab(props: {
             ))}
           </select>
         </div>
-      </PassphraseDialog>
+      </PassphraseActionDialog>
     </div>
   );
 }

@@ -16,11 +16,9 @@ import { ActionStatus } from '../../ui/action-status.tsx';
 import { Badge, type BadgeTone } from '../../ui/badge.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
 import { TextField } from '../../ui/field.tsx';
-import { PassphraseDialog } from '../../ui/passphrase-dialog.tsx';
 import { Section } from '../../ui/section.tsx';
 import type { TokenStatus } from '../../vault/records.ts';
 import type { TokenView } from '../../vault/vault-api.ts';
-import { describeError } from '../errors/describe-error.ts';
 import { logInWithToken } from '../login/log-in-with-token.ts';
 import { TokenSunsetNotice } from '../token-sunset/token-sunset-notice.tsx';
 import { TOKEN_SUNSET_POLICY } from '../token-sunset/token-sunset-policy.ts';
@@ -40,6 +38,7 @@ import type { CompanyView } from './company-view.ts';
 import { DefaultCell } from './default-cell.tsx';
 import { displayName, formatDate, methodLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
+import { PassphraseActionDialog } from './passphrase-action-dialog.tsx';
 import { RunButton } from './run-button.tsx';
 
 export const TOKEN_STATUS: Readonly<Record<TokenStatus, { key: AppStringKey; tone: BadgeTone }>> =
@@ -77,7 +76,6 @@ export function TokensTab(props: {
   const [ksefList, setKsefList] = useState<readonly KsefTokenRow[] | null>(null);
   const [confirmGenerate, setConfirmGenerate] = useState<Generate | null>(null);
   const [revoking, setRevoking] = useState<Revoke | null>(null);
-  const [dialogError, setDialogError] = useState<string | null>(null);
   const blocked = props.blocked;
   const busy = action.state.running !== null;
   const problem = checkTokenForm({ description, permissions });
@@ -109,12 +107,6 @@ export function TokensTab(props: {
       );
     }
     return r;
-  };
-
-  /** "Deactivate" on a row of either list: the passphrase dialog for that token. */
-  const askToDeactivate = (target: Revoke) => {
-    setDialogError(null);
-    setRevoking(target);
   };
 
   const refreshKsefList = async () => {
@@ -150,10 +142,8 @@ export function TokensTab(props: {
             setTouched(true);
             if (problem || blocked || busy) return;
             const input = { description, permissions: [...permissions] };
-            if (needsPassphrase(permissions)) {
-              setDialogError(null);
-              setConfirmGenerate(input);
-            } else void generate(input);
+            if (needsPassphrase(permissions)) setConfirmGenerate(input);
+            else void generate(input);
           }}
         >
           <div class="field">
@@ -267,7 +257,7 @@ export function TokensTab(props: {
                           look="small-danger"
                           blocked={blocked}
                           busy={busy}
-                          onClick={() => askToDeactivate({ referenceNumber: tok.referenceNumber, label })}
+                          onClick={() => setRevoking({ referenceNumber: tok.referenceNumber, label })}
                         >
                           {t('deactivate')}
                         </ActionButton>
@@ -322,7 +312,7 @@ export function TokensTab(props: {
                         look="small-danger"
                         blocked={blocked}
                         busy={busy}
-                        onClick={() => askToDeactivate({ referenceNumber: k.referenceNumber, label })}
+                        onClick={() => setRevoking({ referenceNumber: k.referenceNumber, label })}
                       >
                         {t('deactivate')}
                       </ActionButton>
@@ -348,34 +338,28 @@ export function TokensTab(props: {
         onClose={() => setGenerated(null)}
         t={t}
       />
-      <PassphraseDialog
+      <PassphraseActionDialog
         open={confirmGenerate !== null}
         title={t('generateKsefToken')}
         confirmLabel={t('generateKsefToken')}
         busy={busy}
-        error={dialogError}
         onClose={() => setConfirmGenerate(null)}
-        onConfirm={async (passphrase) => {
-          if (!confirmGenerate) return;
-          const r = await generate(confirmGenerate, passphrase);
-          if (r?.ok) setConfirmGenerate(null);
-          else if (r) setDialogError(describeError(r.error, t, locale).message);
-        }}
+        confirm={async (passphrase) => (confirmGenerate ? generate(confirmGenerate, passphrase) : undefined)}
+        locale={locale}
         t={t}
       >
         <p>{t('credentialsNeedPassphrase')}</p>
-      </PassphraseDialog>
-      <PassphraseDialog
+      </PassphraseActionDialog>
+      <PassphraseActionDialog
         open={revoking !== null}
         title={t('deactivateTokenTitle', { name: revoking?.label ?? '' })}
         confirmLabel={t('deactivate')}
         busy={busy}
-        error={dialogError}
         onClose={() => setRevoking(null)}
-        onConfirm={async (passphrase) => {
+        confirm={async (passphrase) => {
           const target = revoking;
-          if (!wallet || !target) return;
-          const r = await action.run(
+          if (!wallet || !target) return undefined;
+          return action.run(
             'revoke',
             (o) =>
               revokeKsefToken(
@@ -386,15 +370,15 @@ export function TokensTab(props: {
             (v) =>
               t('tokenDeactivated', { ref: target.referenceNumber, status: t(TOKEN_STATUS[v.status].key) }),
           );
-          if (r?.ok) {
-            setRevoking(null);
-            if (ksefList) void refreshKsefList();
-          } else if (r) setDialogError(describeError(r.error, t, locale).message);
         }}
+        onDone={() => {
+          if (ksefList) void refreshKsefList();
+        }}
+        locale={locale}
         t={t}
       >
         <p>{t('deactivateTokenExplain')}</p>
-      </PassphraseDialog>
+      </PassphraseActionDialog>
     </div>
   );
 }
