@@ -66,6 +66,7 @@ export function openWallet(
     }
   };
   const vault = connectVault({
+    startWhenNeeded: true,
     transport: link.transport,
     onLocked: (reason) => {
       emit({ type: 'locked', reason });

@@ -69,7 +69,10 @@ export function useWalletData(
     const mine = ++generation.current;
     void (async () => {
       try {
-        const [s, l] = await Promise.all([vault.status(), readLists(vault)]);
+        // Without a vault there is nothing to list, and asking would start the key worker for a
+        // first visit that needs none (connect-vault.ts `startWhenNeeded`).
+        const s = await vault.status();
+        const l = s.state === 'absent' ? EMPTY_LISTS : await readLists(vault);
         if (mine !== generation.current) return;
         setStatus(s);
         setLists(l);

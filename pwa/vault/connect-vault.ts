@@ -6,11 +6,13 @@
  * A `locked` broadcast (from whichever context locked) reaches every page, which then reloads.
  */
 import type { LockReason } from '../../shared/domain/lock-policy.ts';
-import { isLockReason } from '../../shared/domain/lock-policy.ts';
+import { isLockReason, LOCK_POLICY } from '../../shared/domain/lock-policy.ts';
 import keyWorkerUrl from './key-worker.ts?worker&url';
 import { closingLockName, RPC } from './rpc-contract.ts';
 import type { RpcPort } from './rpc-server.ts';
+import type { VaultStatus } from './vault-api.ts';
 import { createVaultClient, type VaultClient, type VaultClientOptions } from './vault-client.ts';
+import { VAULT_SCHEMA_VERSION, vaultDatabaseName } from './vault-database.ts';
 
 type TrustedTypePolicyFactory = {
   createPolicy(
@@ -48,7 +50,7 @@ function noWorkerClosing(name: string): Promise<void> {
  * A port that queues messages until the real one exists, so callers can use the client at once
  * while the connection waits for a closing worker to be gone.
  */
-function deferredPort(real: Promise<MessagePort>): RpcPort & { close(): void } {
+function deferredPort(real: Promise<MessagePort>, onFirstMessage: () => void): RpcPort & { close(): void } {
   let port: MessagePort | undefined;
   let closed = false;
   const queue: unknown[] = [];
@@ -62,8 +64,9 @@ function deferredPort(real: Promise<MessagePort>): RpcPort & { close(): void } {
   });
   return {
     postMessage: (m) => {
-      if (port) port.postMessage(m);
-      else queue.push(m);
+      if (port) return port.postMessage(m);
+      queue.push(m);
+      onFirstMessage();
     },
     addEventListener: (_type, l) => {
       listeners.push(l);
@@ -82,10 +85,32 @@ function deferredPort(real: Promise<MessagePort>): RpcPort & { close(): void } {
  * PWA does): a document that saw its worker close cannot start the same worker again in Chromium,
  * and a reload is the wipe anyway.
  */
-export function connectVault(options: VaultClientOptions & { readonly name?: string } = {}): VaultClient {
+export function connectVault(
+  options: VaultClientOptions & {
+    readonly name?: string;
+    /**
+     * Start the key worker only when the page needs it: while no vault database exists, `status()`
+     * answers "absent" here and `touch()` does nothing, so a first visit loads no Dexie, no keyring
+     * code and no worker at all (issue 10: first-load JS). Anything else starts the worker.
+     */
+    readonly startWhenNeeded?: boolean;
+  } = {},
+): VaultClient {
   const name = options.name ?? KEY_WORKER_NAME;
+  let started = false;
+  let start!: () => void;
+  const wanted = new Promise<void>((resolve) => {
+    start = () => {
+      started = true;
+      resolve();
+    };
+  });
+  if (!options.startWhenNeeded) start();
   const port = deferredPort(
-    noWorkerClosing(name).then(() => new SharedWorker(trustedKeyWorkerUrl(), { type: 'module', name }).port),
+    wanted
+      .then(() => noWorkerClosing(name))
+      .then(() => new SharedWorker(trustedKeyWorkerUrl(), { type: 'module', name }).port),
+    () => start(),
   );
   let announced = false;
   const onLocked = (reason: LockReason) => {
@@ -101,7 +126,36 @@ export function connectVault(options: VaultClientOptions & { readonly name?: str
       onLocked(data.reason);
     }
   });
+  if (!options.startWhenNeeded) return client;
+  const database = vaultDatabaseName(name);
+  // The facade's status and touch are plain methods (vault-client.ts): replaced here by the lazy ones.
+  const { status, touch } = client;
+  Object.defineProperties(client, {
+    status: {
+      value: async (): Promise<VaultStatus> =>
+        started || (await vaultDatabaseExists(database)) ? status() : absentStatus(),
+    },
+    touch: { value: async () => (started ? touch() : undefined) },
+  });
   return client;
+}
+
+/** What the key worker answers for a database that does not exist (vault-service.ts `status`). */
+function absentStatus(): VaultStatus {
+  return {
+    state: 'absent',
+    schemaVersion: VAULT_SCHEMA_VERSION,
+    idleMinutes: LOCK_POLICY.DEFAULT_IDLE_MINUTES,
+  };
+}
+
+/** Whether the browser has the vault's database; when it cannot say, the worker is asked. */
+async function vaultDatabaseExists(database: string): Promise<boolean> {
+  try {
+    return (await indexedDB.databases()).some((d) => d.name === database);
+  } catch {
+    return true;
+  }
 }
 
 /**

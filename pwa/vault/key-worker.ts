@@ -21,20 +21,11 @@ import type { FlowMethod } from '../flows/flow-api.ts';
 import { isHandoffFlowMethod } from '../flows/handoff-flow-contract.ts';
 import { closingLockName, RPC } from './rpc-contract.ts';
 import { type FlowRunner, serveVault } from './rpc-server.ts';
-import { VAULT_DB_NAME } from './schema.ts';
 import type { Vault } from './vault-api.ts';
+import { vaultDatabaseName } from './vault-database.ts';
 import { VaultService } from './vault-service.ts';
 
 declare const self: SharedWorkerGlobalScope;
-
-/**
- * The worker's name picks the database: the production vault, or an isolated test vault
- * (`ksef-wallet-vault:test-<id>`, optionally `~<n>` for a new worker on the same test database).
- */
-function databaseName(workerName: string): string {
-  const test = /^(ksef-wallet-vault:test-[a-z0-9-]{1,40})(?:~\d{1,6})?$/.exec(workerName);
-  return test ? test[1]! : VAULT_DB_NAME;
-}
 
 /**
  * Held from the moment this worker starts to lock until it is gone (the browser releases a dead
@@ -62,7 +53,7 @@ const service = new VaultService({
       clearTimeout: (h) => self.clearTimeout(h as number),
     },
   },
-  database: { name: databaseName(self.name) },
+  database: { name: vaultDatabaseName(self.name) },
 });
 
 /**

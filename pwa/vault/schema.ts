@@ -24,9 +24,9 @@ import type {
   SessionRow,
   TokenRow,
 } from './records.ts';
+import { VAULT_DB_NAME } from './vault-database.ts';
 
-export const VAULT_DB_NAME = 'ksef-wallet-vault';
-export const VAULT_SCHEMA_VERSION = 2;
+export { VAULT_DB_NAME, VAULT_SCHEMA_VERSION } from './vault-database.ts';
 
 export const VAULT_TABLES = [
   'meta',

@@ -114,6 +114,16 @@ describe('PWA shell with the extension installed', () => {
     expect(await axeSeriousOrWorse(page)).toEqual([]);
   });
 
+  it('a first visit starts no key worker and makes no vault database (first-load JS is the page’s alone)', async () => {
+    await page.waitForSelector('#companies-heading');
+    await new Promise((r) => setTimeout(r, 500)); // anything the start would still do
+    const workers = b.browser.targets().filter((t) => t.type() === 'shared_worker');
+    expect(workers.map((t) => t.url())).toEqual([]);
+    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    expect(databases).not.toContain('ksef-wallet-vault');
+    // The positive control (a worker target once a vault is made) is in wallet-walkthrough.test.ts.
+  });
+
   it('reaches Settings by keyboard alone and switches to English there, persisted across a reload', async () => {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await tabTo(page, 'Ustawienia');

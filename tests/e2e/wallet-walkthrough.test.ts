@@ -73,6 +73,9 @@ describe('the wallet walkthrough, by clicking', () => {
   it('creates the vault with a passphrase the vault itself rates', async () => {
     await page.waitForSelector('[data-testid="create-vault"]');
     await screen('pl-welcome');
+    // A first visit starts no key worker (connect-vault.ts startWhenNeeded); creating the vault does.
+    const keyWorkers = () => b.browser.targets().filter((t) => t.type() === 'shared_worker').length;
+    expect(keyWorkers()).toBe(0);
     await page.select('#topbar-language', 'en');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect(await textOf(page, '[data-testid="create-vault"] h2')).toBe('Welcome to KSeF Wallet');
@@ -92,6 +95,7 @@ describe('the wallet walkthrough, by clicking', () => {
     await page.waitForSelector('[data-testid="passphrase-meter"][data-score="4"]');
     await clickButton(page, 'Utwórz portfel');
     await page.waitForSelector('[data-testid="lock-state"][data-state="unlocked"]');
+    expect(keyWorkers()).toBe(1);
     await screen('pl-start-empty');
   });
 
