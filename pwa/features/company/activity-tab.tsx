@@ -13,7 +13,7 @@ import { DataTable } from '../../ui/data-table.tsx';
 import type { ActivityKind } from '../../vault/records.ts';
 import type { ActivityView } from '../../vault/vault-api.ts';
 import { formatDateTime } from './format.ts';
-import { RunButton } from './run-button.tsx';
+import { type ActionScope, RunButton } from './run-button.tsx';
 
 export function activityKindKey(kind: ActivityKind): AppStringKey {
   return `activity_${kind.replace(/-/g, '_')}` as AppStringKey;
@@ -35,15 +35,14 @@ export function ActivityTab(props: {
 }) {
   const { t, locale, wallet } = props;
   const action = useAction(t, locale);
+  const vault: ActionScope = { action, wallet, blocked: props.vaultBlocked };
   const [shown, setShown] = useState(50);
   const rows = props.activity.slice(0, shown);
   return (
     <div class="stack">
       <p class="actions">
         <RunButton
-          action={action}
-          wallet={wallet}
-          blocked={props.vaultBlocked}
+          scope={vault}
           name="verify"
           run={(w) => w.vault.verifyActivity()}
           done={(c) =>

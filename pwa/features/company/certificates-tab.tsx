@@ -42,7 +42,7 @@ import { type CompanyView, canLogIn } from './company-view.ts';
 import { DefaultCell } from './default-cell.tsx';
 import { displayName, formatDate, formatDateTime, methodLabel } from './format.ts';
 import { PassphraseActionDialog } from './passphrase-action-dialog.tsx';
-import { RunButton } from './run-button.tsx';
+import { type ActionScope, RunButton } from './run-button.tsx';
 
 const STATE: Readonly<Record<CertificateState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
   enrolling: { key: 'certStateEnrolling', tone: 'info' },
@@ -90,6 +90,8 @@ export function CertificatesTab(props: {
   const [reason, setReason] = useState<RevocationReason>('Unspecified');
   const blocked = props.blocked;
   const busy = action.state.running !== null;
+  const ksef: ActionScope = { action, wallet, blocked };
+  const vault: ActionScope = { action, wallet, blocked: props.vaultBlocked };
 
   const enrollmentDone = (v: EnrollmentView) => {
     if (v.serialNumber) setSerials((s) => ({ ...s, [v.certificateId]: v.serialNumber! }));
@@ -160,9 +162,7 @@ export function CertificatesTab(props: {
                     eligible={canLogIn(c)}
                     name={label}
                     testId="default-certificate"
-                    action={action}
-                    wallet={wallet}
-                    vaultBlocked={props.vaultBlocked}
+                    scope={vault}
                     makeDefault={(w) => setDefaultCertificate(w.vault, c.id)}
                     doneKey="defaultCertificateSet"
                     t={t}
@@ -173,9 +173,7 @@ export function CertificatesTab(props: {
                         <>
                           <RunButton
                             look="small"
-                            action={action}
-                            wallet={wallet}
-                            blocked={blocked}
+                            scope={ksef}
                             off={pending?.stage !== 'submitted'}
                             name="status"
                             run={(w, o) => getEnrollmentStatus(w, c.id, o)}
@@ -193,9 +191,7 @@ export function CertificatesTab(props: {
                           </RunButton>
                           <RunButton
                             look="small"
-                            action={action}
-                            wallet={wallet}
-                            blocked={blocked}
+                            scope={ksef}
                             off={pending?.stage !== 'submitted'}
                             name="retrieve"
                             run={(w, o) => retrieveCertificate(w, c.id, o)}
@@ -208,9 +204,7 @@ export function CertificatesTab(props: {
                       {canLogIn(c) ? (
                         <RunButton
                           look="small"
-                          action={action}
-                          wallet={wallet}
-                          blocked={blocked}
+                          scope={ksef}
                           name="login"
                           run={(w, o) => logInWithCertificate(w, company.id, c.id, o)}
                           done={(s) =>
@@ -245,9 +239,7 @@ export function CertificatesTab(props: {
       <Section headingId={`${id}-ksef-h`} title={t('certificatesFromKsef')}>
         <p class="actions">
           <RunButton
-            action={action}
-            wallet={wallet}
-            blocked={blocked}
+            scope={ksef}
             name="query"
             run={(w, o) => queryKsefCertificates(w, company.id, o)}
             done={(rows) => {
@@ -257,9 +249,7 @@ export function CertificatesTab(props: {
             {t('getKsefCertificates')}
           </RunButton>
           <RunButton
-            action={action}
-            wallet={wallet}
-            blocked={blocked}
+            scope={ksef}
             name="limits"
             run={(w, o) => getCertificateLimits(w, company.id, o)}
             done={(l) => {
@@ -317,9 +307,7 @@ export function CertificatesTab(props: {
       <Section headingId={`${id}-pk-h`} title={t('publicKeyCertificates')}>
         <p class="actions">
           <RunButton
-            action={action}
-            wallet={wallet}
-            blocked={blocked}
+            scope={ksef}
             name="publicKeys"
             run={(w, o) => getPublicKeyCertificates(w, company.id, o)}
             done={(rows) => {

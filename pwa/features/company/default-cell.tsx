@@ -4,10 +4,9 @@
  * other. Making one the default is a vault write: it waits for the vault, not for KSeF.
  */
 import type { AppStringKey, Translate } from '../../app/strings.ts';
-import type { Action } from '../../app/use-action.ts';
 import type { Wallet } from '../../app/wallet.ts';
 import type { FlowResult } from '../../flows/flow-api.ts';
-import { RunButton } from './run-button.tsx';
+import { type ActionScope, RunButton } from './run-button.tsx';
 
 export function DefaultCell(props: {
   isDefault: boolean;
@@ -17,9 +16,8 @@ export function DefaultCell(props: {
   name: string;
   /** Marks the default row for the walkthroughs (`default-certificate`, `default-token`). */
   testId: string;
-  action: Action;
-  wallet: Wallet | null;
-  vaultBlocked: string | null;
+  /** Vault writes: blocked only while the vault is locked or not connected. */
+  scope: ActionScope;
   makeDefault(wallet: Wallet): Promise<FlowResult<unknown>>;
   /** What the status line says once it is the default (`{name}`). */
   doneKey: AppStringKey;
@@ -33,9 +31,7 @@ export function DefaultCell(props: {
       ) : props.eligible ? (
         <RunButton
           look="small"
-          action={props.action}
-          wallet={props.wallet}
-          blocked={props.vaultBlocked}
+          scope={props.scope}
           label={t('makeDefaultNamed', { name })}
           name="default"
           run={(w) => props.makeDefault(w)}

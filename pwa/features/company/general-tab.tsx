@@ -34,7 +34,7 @@ import { TOKEN_SUNSET_POLICY } from '../token-sunset/token-sunset-policy.ts';
 import { allowsTestCertificate, type CompanyView } from './company-view.ts';
 import { formatDateTime, methodLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
-import { RunButton } from './run-button.tsx';
+import { type ActionScope, RunButton } from './run-button.tsx';
 
 export function GeneralTab(props: {
   company: CompanyView;
@@ -78,6 +78,7 @@ export function GeneralTab(props: {
     t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber });
   const blocked = props.blocked;
   const busy = action.state.running !== null;
+  const ksef: ActionScope = { action, wallet, blocked };
   const current = company.currentSession;
   const countdown = prepared ? challengeCountdown(prepared.expiresAtMs - 10 * 60 * 1000, now) : null;
 
@@ -129,9 +130,7 @@ export function GeneralTab(props: {
             })}{' '}
             <RunButton
               look="small"
-              action={action}
-              wallet={wallet}
-              blocked={blocked}
+              scope={ksef}
               off={!current.hasRefreshToken}
               name="refresh"
               run={(w, o) => refreshSession(w, current.id, o)}
@@ -151,9 +150,7 @@ export function GeneralTab(props: {
         <p class="actions">
           <RunButton
             look="primary"
-            action={action}
-            wallet={wallet}
-            blocked={blocked}
+            scope={ksef}
             name="download"
             run={(w, o) => downloadAuthRequest(w, company.id, o)}
             done={(r) => {
@@ -166,9 +163,7 @@ export function GeneralTab(props: {
           </RunButton>
           {allowsTestCertificate(company.environment) ? (
             <RunButton
-              action={action}
-              wallet={wallet}
-              blocked={blocked}
+              scope={ksef}
               name="test"
               run={(w, o) => logInWithTestCertificate(w, company.id, o)}
               done={loggedIn}
@@ -231,9 +226,7 @@ export function GeneralTab(props: {
                   <div class="actions">
                     <RunButton
                       look="small"
-                      action={action}
-                      wallet={wallet}
-                      blocked={blocked}
+                      scope={ksef}
                       name="status"
                       run={(w, o) => getAuthStatus(w, r.referenceNumber, o)}
                       done={(v) =>
@@ -248,9 +241,7 @@ export function GeneralTab(props: {
                     </RunButton>
                     <RunButton
                       look="small"
-                      action={action}
-                      wallet={wallet}
-                      blocked={blocked}
+                      scope={ksef}
                       off={r.redeemed}
                       name="redeem"
                       run={(w, o) => redeemAccessToken(w, r.referenceNumber, o)}
@@ -271,9 +262,7 @@ export function GeneralTab(props: {
         <p class="actions">
           <RunButton
             look="primary"
-            action={action}
-            wallet={wallet}
-            blocked={blocked}
+            scope={ksef}
             off={!company.defaultCertificateId}
             describedBy={company.defaultCertificateId ? undefined : `${company.id}-no-cert`}
             name="certificate"
@@ -283,9 +272,7 @@ export function GeneralTab(props: {
             {t('loginKsefCertificate')}
           </RunButton>
           <RunButton
-            action={action}
-            wallet={wallet}
-            blocked={blocked}
+            scope={ksef}
             off={!company.defaultTokenId}
             describedBy={company.defaultTokenId ? undefined : `${company.id}-no-token`}
             name="token"

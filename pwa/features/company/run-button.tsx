@@ -1,7 +1,8 @@
 /**
- * A company tab's button that runs one use case as the section's action (`useAction`): its
- * progress, Cancel and outcome show in the section's status line. Nothing runs without a connected
- * wallet. Off by the rules of every action button, and while any action of the section runs.
+ * A company tab's button that runs one use case as its section's action (`useAction`): progress,
+ * Cancel and outcome show in the section's status line. Nothing runs without a connected wallet.
+ * Off by the rules of every action button: while the scope is blocked, while any action of the
+ * section runs, or for its own reason.
  */
 import type { Action } from '../../app/use-action.ts';
 import type { Wallet } from '../../app/wallet.ts';
@@ -9,10 +10,20 @@ import type { FlowResult } from '../../flows/flow-api.ts';
 import type { FlowCallOptions } from '../../flows/flow-client.ts';
 import { ActionButton, type ActionButtonProps } from '../../ui/action-button.tsx';
 
+/**
+ * What a section's buttons run with: the section's one action at a time, the wallet, and why they
+ * cannot run now — KSeF actions need the network, the extension and the vault; vault writes (the
+ * default, the activity check) only the vault.
+ */
+export type ActionScope = {
+  readonly action: Action;
+  readonly wallet: Wallet | null;
+  readonly blocked: string | null;
+};
+
 export function RunButton<T>(
-  props: Omit<ActionButtonProps, 'busy'> & {
-    action: Action;
-    wallet: Wallet | null;
+  props: Omit<ActionButtonProps, 'blocked' | 'busy'> & {
+    scope: ActionScope;
     /** The action's name while it runs (one per kind of action). */
     name: string;
     run(wallet: Wallet, options: Required<FlowCallOptions>): Promise<FlowResult<T>>;
@@ -22,11 +33,11 @@ export function RunButton<T>(
     after?(): unknown;
   },
 ) {
-  const { action, wallet } = props;
+  const { action, wallet, blocked } = props.scope;
   return (
     <ActionButton
       look={props.look}
-      blocked={props.blocked}
+      blocked={blocked}
       busy={action.state.running !== null}
       off={props.off}
       label={props.label}

@@ -21,7 +21,7 @@ import { refreshSession } from '../sessions/refresh-session.ts';
 import { revokeSession } from '../sessions/revoke-session.ts';
 import { type CompanyView, isLiveSession } from './company-view.ts';
 import { formatDateTime, methodLabel } from './format.ts';
-import { RunButton } from './run-button.tsx';
+import { type ActionScope, RunButton } from './run-button.tsx';
 
 const STATE: Readonly<Record<SessionState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
   active: { key: 'sessionStateActive', tone: 'ok' },
@@ -44,6 +44,7 @@ export function SessionsTab(props: {
   const [ksefList, setKsefList] = useState<readonly KsefSessionRow[] | null>(null);
   const blocked = props.blocked;
   const busy = action.state.running !== null;
+  const ksef: ActionScope = { action, wallet, blocked };
 
   /** Reads the list from KSeF; `message` stays on screen (the outcome of what ran before). */
   const loadKsef = (message?: string) => {
@@ -168,9 +169,7 @@ export function SessionsTab(props: {
                       {live && s.handedTo === undefined && s.hasRefreshToken ? (
                         <RunButton
                           look="small"
-                          action={action}
-                          wallet={wallet}
-                          blocked={blocked}
+                          scope={ksef}
                           name="refresh"
                           run={(w, o) => refreshSession(w, s.id, o)}
                           done={(r) =>

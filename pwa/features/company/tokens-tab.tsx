@@ -39,7 +39,7 @@ import { DefaultCell } from './default-cell.tsx';
 import { displayName, formatDate, methodLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
 import { PassphraseActionDialog } from './passphrase-action-dialog.tsx';
-import { RunButton } from './run-button.tsx';
+import { type ActionScope, RunButton } from './run-button.tsx';
 
 export const TOKEN_STATUS: Readonly<Record<TokenStatus, { key: AppStringKey; tone: BadgeTone }>> =
   Object.freeze({
@@ -78,6 +78,8 @@ export function TokensTab(props: {
   const [revoking, setRevoking] = useState<Revoke | null>(null);
   const blocked = props.blocked;
   const busy = action.state.running !== null;
+  const ksef: ActionScope = { action, wallet, blocked };
+  const vault: ActionScope = { action, wallet, blocked: props.vaultBlocked };
   const problem = checkTokenForm({ description, permissions });
 
   const generate = async (input: Generate, passphrase?: string) => {
@@ -228,9 +230,7 @@ export function TokensTab(props: {
                     eligible={tok.status === 'Active'}
                     name={label}
                     testId="default-token"
-                    action={action}
-                    wallet={wallet}
-                    vaultBlocked={props.vaultBlocked}
+                    scope={vault}
                     makeDefault={(w) => setDefaultToken(w.vault, tok.id)}
                     doneKey="defaultTokenSet"
                     t={t}
@@ -240,9 +240,7 @@ export function TokensTab(props: {
                       {tok.status === 'Active' ? (
                         <RunButton
                           look="small"
-                          action={action}
-                          wallet={wallet}
-                          blocked={blocked}
+                          scope={ksef}
                           name="login"
                           run={(w, o) => logInWithToken(w, company.id, tok.id, o)}
                           done={(v) =>
