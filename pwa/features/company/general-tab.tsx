@@ -29,8 +29,7 @@ import { getAuthStatus } from '../signed-request/get-auth-status.ts';
 import { redeemAccessToken } from '../signed-request/redeem-access-token.ts';
 import { SignedFilePicker } from '../signed-request/signed-file-picker.tsx';
 import { submitSignedRequest } from '../signed-request/submit-signed-request.ts';
-import { TokenSunsetNotice } from '../token-sunset/token-sunset-notice.tsx';
-import { TOKEN_SUNSET_POLICY } from '../token-sunset/token-sunset-policy.ts';
+import { CompanySunsetNotice } from './company-sunset-notice.tsx';
 import { allowsTestCertificate, type CompanyView } from './company-view.ts';
 import { formatDateTime, methodLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
@@ -106,16 +105,13 @@ export function GeneralTab(props: {
 
   return (
     <div class="stack">
-      {company.reliesOnKsefToken ? (
-        <TokenSunsetNotice
-          nowMs={props.nowMs}
-          policy={TOKEN_SUNSET_POLICY}
-          companyId={company.id}
-          migration={props.migration}
-          locale={locale}
-          t={t}
-        />
-      ) : null}
+      <CompanySunsetNotice
+        company={company}
+        migration={props.migration}
+        nowMs={props.nowMs}
+        locale={locale}
+        t={t}
+      />
 
       <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="general" />
 

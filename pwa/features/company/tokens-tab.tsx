@@ -20,8 +20,6 @@ import { Section } from '../../ui/section.tsx';
 import type { TokenStatus } from '../../vault/records.ts';
 import type { TokenView } from '../../vault/vault-api.ts';
 import { logInWithToken } from '../login/log-in-with-token.ts';
-import { TokenSunsetNotice } from '../token-sunset/token-sunset-notice.tsx';
-import { TOKEN_SUNSET_POLICY } from '../token-sunset/token-sunset-policy.ts';
 import { awaitTokenActive } from '../tokens/await-token-active.ts';
 import {
   checkTokenForm,
@@ -34,6 +32,7 @@ import { PERMISSION_LABELS, PermissionsDialog, type TokenPermission } from '../t
 import { revokeKsefToken } from '../tokens/revoke-ksef-token.ts';
 import { setDefaultToken } from '../tokens/set-default-token.ts';
 import { TokenSecretDialog } from '../tokens/token-secret-dialog.tsx';
+import { CompanySunsetNotice } from './company-sunset-notice.tsx';
 import type { CompanyView } from './company-view.ts';
 import { DefaultCell } from './default-cell.tsx';
 import { displayName, formatDate, methodLabel } from './format.ts';
@@ -124,16 +123,13 @@ export function TokensTab(props: {
 
   return (
     <div class="stack">
-      {company.reliesOnKsefToken ? (
-        <TokenSunsetNotice
-          nowMs={props.nowMs}
-          policy={TOKEN_SUNSET_POLICY}
-          companyId={company.id}
-          migration={props.migration}
-          locale={locale}
-          t={t}
-        />
-      ) : null}
+      <CompanySunsetNotice
+        company={company}
+        migration={props.migration}
+        nowMs={props.nowMs}
+        locale={locale}
+        t={t}
+      />
       <ActionStatus state={action.state} onCancel={action.cancel} t={t} testId="tokens" />
       <ActionStatus state={activation.state} t={t} testId="token-activation" />
 
