@@ -40,9 +40,10 @@ import { setDefaultCertificate } from '../certificates/set-default-certificate.t
 import { logInWithCertificate } from '../login/log-in-with-certificate.ts';
 import { type CompanyView, canLogIn } from './company-view.ts';
 import { DefaultCell } from './default-cell.tsx';
-import { displayName, formatDate, formatDateTime, methodLabel } from './format.ts';
+import { displayName, formatDate, formatDateTime, inWalletLabel } from './format.ts';
 import { PassphraseActionDialog } from './passphrase-action-dialog.tsx';
 import { type ActionScope, RunButton } from './run-button.tsx';
+import { loggedInMessage } from './session-messages.ts';
 
 const STATE: Readonly<Record<CertificateState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
   enrolling: { key: 'certStateEnrolling', tone: 'info' },
@@ -207,9 +208,7 @@ export function CertificatesTab(props: {
                           scope={ksef}
                           name="login"
                           run={(w, o) => logInWithCertificate(w, company.id, c.id, o)}
-                          done={(s) =>
-                            t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber })
-                          }
+                          done={(s) => loggedInMessage(s, t)}
                         >
                           {t('loginKsefCertificate')}
                         </RunButton>
@@ -297,7 +296,7 @@ export function CertificatesTab(props: {
                 </td>
                 <td>{t(KSEF_STATUS[c.status])}</td>
                 <td>{formatDate(c.validTo, locale)}</td>
-                <td>{c.certificateId ? (c.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
+                <td>{inWalletLabel(Boolean(c.certificateId), c.isDefault, t)}</td>
               </tr>
             ))}
           </DataTable>

@@ -1,4 +1,4 @@
-/** Dates, times and session methods as the screens write them (Polish or English). */
+/** Dates, times, session methods and KSeF's list values as the screens write them (Polish or English). */
 import type { Locale } from '../../../shared/i18n/translate.ts';
 import { parseKsefDateTime } from '../../../shared/ksef/response-schemas.ts';
 import type { AppStringKey, Translate } from '../../app/strings.ts';
@@ -32,6 +32,10 @@ const METHOD: Readonly<Record<SessionMethod, AppStringKey>> = Object.freeze({
 });
 
 export const methodLabel = (m: SessionMethod, t: Translate): string => t(METHOD[m]);
+
+/** The "In wallet" column of KSeF's lists: whether the wallet holds that certificate or token, and as the default. */
+export const inWalletLabel = (held: boolean, isDefault: boolean, t: Translate): string =>
+  held ? (isDefault ? t('inWalletDefault') : t('yes')) : t('no');
 
 /** A KSeF certificate name or token description without the wallet's intent nonce (` KW-<12 hex>`). */
 export const displayName = (name: string): string => name.replace(/ KW-[0-9a-f]{12}$/, '');

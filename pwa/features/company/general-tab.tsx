@@ -34,6 +34,7 @@ import { allowsTestCertificate, type CompanyView } from './company-view.ts';
 import { formatDateTime, methodLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
 import { type ActionScope, RunButton } from './run-button.tsx';
+import { loggedInMessage, sessionRefreshedMessage } from './session-messages.ts';
 
 export function GeneralTab(props: {
   company: CompanyView;
@@ -73,8 +74,7 @@ export function GeneralTab(props: {
     return () => clearInterval(timer);
   }, [prepared]);
 
-  const loggedIn = (s: SessionSummary) =>
-    t('loggedIn', { method: methodLabel(s.method, t), ref: s.referenceNumber });
+  const loggedIn = (s: SessionSummary) => loggedInMessage(s, t);
   const blocked = props.blocked;
   const busy = action.state.running !== null;
   const ksef: ActionScope = { action, wallet, blocked };
@@ -130,7 +130,7 @@ export function GeneralTab(props: {
               off={!current.hasRefreshToken}
               name="refresh"
               run={(w, o) => refreshSession(w, current.id, o)}
-              done={(r) => t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) })}
+              done={(r) => sessionRefreshedMessage(r, t, locale)}
             >
               {t('refresh')}
             </RunButton>

@@ -22,6 +22,7 @@ import { revokeSession } from '../sessions/revoke-session.ts';
 import { type CompanyView, isLiveSession } from './company-view.ts';
 import { formatDateTime, methodLabel } from './format.ts';
 import { type ActionScope, RunButton } from './run-button.tsx';
+import { sessionRefreshedMessage } from './session-messages.ts';
 
 const STATE: Readonly<Record<SessionState, { key: AppStringKey; tone: BadgeTone }>> = Object.freeze({
   active: { key: 'sessionStateActive', tone: 'ok' },
@@ -172,9 +173,7 @@ export function SessionsTab(props: {
                           scope={ksef}
                           name="refresh"
                           run={(w, o) => refreshSession(w, s.id, o)}
-                          done={(r) =>
-                            t('sessionRefreshed', { time: formatDateTime(r.accessValidUntil, locale) })
-                          }
+                          done={(r) => sessionRefreshedMessage(r, t, locale)}
                         >
                           {t('refresh')}
                         </RunButton>

@@ -35,10 +35,11 @@ import { TokenSecretDialog } from '../tokens/token-secret-dialog.tsx';
 import { CompanySunsetNotice } from './company-sunset-notice.tsx';
 import type { CompanyView } from './company-view.ts';
 import { DefaultCell } from './default-cell.tsx';
-import { displayName, formatDate, methodLabel } from './format.ts';
+import { displayName, formatDate, inWalletLabel } from './format.ts';
 import type { MigrationProgress } from './migration-progress.ts';
 import { PassphraseActionDialog } from './passphrase-action-dialog.tsx';
 import { type ActionScope, RunButton } from './run-button.tsx';
+import { loggedInMessage } from './session-messages.ts';
 
 export const TOKEN_STATUS: Readonly<Record<TokenStatus, { key: AppStringKey; tone: BadgeTone }>> =
   Object.freeze({
@@ -239,9 +240,7 @@ export function TokensTab(props: {
                           scope={ksef}
                           name="login"
                           run={(w, o) => logInWithToken(w, company.id, tok.id, o)}
-                          done={(v) =>
-                            t('loggedIn', { method: methodLabel(v.method, t), ref: v.referenceNumber })
-                          }
+                          done={(v) => loggedInMessage(v, t)}
                         >
                           {t('loginKsefToken')}
                         </RunButton>
@@ -299,7 +298,7 @@ export function TokensTab(props: {
                   </td>
                   <td>{k.author}</td>
                   <td>{formatDate(k.dateCreated, locale)}</td>
-                  <td>{k.tokenId ? (k.isDefault ? t('inWalletDefault') : t('yes')) : t('no')}</td>
+                  <td>{inWalletLabel(Boolean(k.tokenId), k.isDefault, t)}</td>
                   <td>
                     {k.status === 'Active' || k.status === 'Pending' ? (
                       <ActionButton
