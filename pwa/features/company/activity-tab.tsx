@@ -55,25 +55,22 @@ export function ActivityTab(props: {
         </RunButton>
       </p>
       <ActionStatus state={action.state} t={t} testId="activity" />
-      {rows.length === 0 ? (
-        <p>{t('activityEmpty')}</p>
-      ) : (
-        <DataTable
-          testId="activity"
-          columns={[t('activityWhen'), t('activityWhat'), t('activityWho'), t('activityDetails')]}
-        >
-          {rows.map((a) => (
-            <tr key={a.id} data-kind={a.kind}>
-              <td>{formatDateTime(a.at, locale)}</td>
-              <td>{t(activityKindKey(a.kind))}</td>
-              <td>{a.actor === 'user' ? t('actorUser') : a.actor}</td>
-              <td class="small">
-                <code>{details(a.detail)}</code>
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
+      <DataTable
+        empty={<p>{t('activityEmpty')}</p>}
+        testId="activity"
+        columns={[t('activityWhen'), t('activityWhat'), t('activityWho'), t('activityDetails')]}
+      >
+        {rows.map((a) => (
+          <tr key={a.id} data-kind={a.kind}>
+            <td>{formatDateTime(a.at, locale)}</td>
+            <td>{t(activityKindKey(a.kind))}</td>
+            <td>{a.actor === 'user' ? t('actorUser') : a.actor}</td>
+            <td class="small">
+              <code>{details(a.detail)}</code>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {props.activity.length > shown ? (
         <p>
           <button type="button" class="button" onClick={() => setShown((n) => n + 50)}>

@@ -118,121 +118,116 @@ export function CertificatesTab(props: {
       </Section>
 
       <Section headingId={`${id}-mine-h`} title={t('walletCertificates')}>
-        {props.certificates.length === 0 ? (
-          <p class="muted">{t('walletCertificatesEmpty')}</p>
-        ) : (
-          <DataTable
-            testId="wallet-certificates"
-            columns={[
-              t('certificateName'),
-              t('certificateType'),
-              t('statusLabel'),
-              t('serialNumber'),
-              t('validTo'),
-              t('default'),
-              t('actionsColumn'),
-            ]}
-          >
-            {props.certificates.map((c) => {
-              const pending = props.pending.find((p) => p.certificateId === c.id);
-              const state = STATE[c.state];
-              const label = displayName(c.name);
-              const serial = c.serialNumber ?? serials[c.id];
-              return (
-                <tr key={c.id} data-certificate={c.id} data-state={c.state} data-name={label}>
-                  <th scope="row">{label}</th>
-                  <td>
-                    {t(
-                      c.certificateType === 'Authentication'
-                        ? 'certificateTypeAuthentication'
-                        : 'certificateTypeOffline',
-                    )}
-                  </td>
-                  <td>
-                    <Badge tone={state.tone}>
-                      {pending?.stage === 'key-ready' ? t('certStateKeyReady') : t(state.key)}
-                    </Badge>
-                    {c.excludeFromBackup === 1 ? (
-                      <span class="muted small"> · {t('notInBackup')}</span>
-                    ) : null}
-                  </td>
-                  <td>{serial ? <code>{serial}</code> : '—'}</td>
-                  <td>{formatDate(c.validTo, locale)}</td>
-                  <DefaultCell
-                    isDefault={c.isDefault === 1}
-                    eligible={canLogIn(c)}
-                    name={label}
-                    testId="default-certificate"
-                    scope={vault}
-                    makeDefault={(w) => setDefaultCertificate(w.vault, c.id)}
-                    doneKey="defaultCertificateSet"
-                    t={t}
-                  />
-                  <td>
-                    <div class="actions">
-                      {c.state === 'enrolling' ? (
-                        <>
-                          <RunButton
-                            look="small"
-                            scope={ksef}
-                            off={pending?.stage !== 'submitted'}
-                            name="status"
-                            run={(w, o) => getEnrollmentStatus(w, c.id, o)}
-                            done={(v) => {
-                              if (v.serialNumber) setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
-                              return v.serialNumber
-                                ? t('enrollmentIssued', { serial: v.serialNumber })
-                                : t('enrollmentStatusLine', {
-                                    code: v.statusCode ?? '',
-                                    description: v.statusDescription ?? '',
-                                  });
-                            }}
-                          >
-                            {t('getStatus')}
-                          </RunButton>
-                          <RunButton
-                            look="small"
-                            scope={ksef}
-                            off={pending?.stage !== 'submitted'}
-                            name="retrieve"
-                            run={(w, o) => retrieveCertificate(w, c.id, o)}
-                            done={enrollmentDone}
-                          >
-                            {t('retrieve')}
-                          </RunButton>
-                        </>
-                      ) : null}
-                      {canLogIn(c) ? (
+        <DataTable
+          empty={<p class="muted">{t('walletCertificatesEmpty')}</p>}
+          testId="wallet-certificates"
+          columns={[
+            t('certificateName'),
+            t('certificateType'),
+            t('statusLabel'),
+            t('serialNumber'),
+            t('validTo'),
+            t('default'),
+            t('actionsColumn'),
+          ]}
+        >
+          {props.certificates.map((c) => {
+            const pending = props.pending.find((p) => p.certificateId === c.id);
+            const state = STATE[c.state];
+            const label = displayName(c.name);
+            const serial = c.serialNumber ?? serials[c.id];
+            return (
+              <tr key={c.id} data-certificate={c.id} data-state={c.state} data-name={label}>
+                <th scope="row">{label}</th>
+                <td>
+                  {t(
+                    c.certificateType === 'Authentication'
+                      ? 'certificateTypeAuthentication'
+                      : 'certificateTypeOffline',
+                  )}
+                </td>
+                <td>
+                  <Badge tone={state.tone}>
+                    {pending?.stage === 'key-ready' ? t('certStateKeyReady') : t(state.key)}
+                  </Badge>
+                  {c.excludeFromBackup === 1 ? <span class="muted small"> · {t('notInBackup')}</span> : null}
+                </td>
+                <td>{serial ? <code>{serial}</code> : '—'}</td>
+                <td>{formatDate(c.validTo, locale)}</td>
+                <DefaultCell
+                  isDefault={c.isDefault === 1}
+                  eligible={canLogIn(c)}
+                  name={label}
+                  testId="default-certificate"
+                  scope={vault}
+                  makeDefault={(w) => setDefaultCertificate(w.vault, c.id)}
+                  doneKey="defaultCertificateSet"
+                  t={t}
+                />
+                <td>
+                  <div class="actions">
+                    {c.state === 'enrolling' ? (
+                      <>
                         <RunButton
                           look="small"
                           scope={ksef}
-                          name="login"
-                          run={(w, o) => logInWithCertificate(w, company.id, c.id, o)}
-                          done={(s) => loggedInMessage(s, t)}
-                        >
-                          {t('loginKsefCertificate')}
-                        </RunButton>
-                      ) : null}
-                      {c.state === 'active' && c.serialNumber ? (
-                        <ActionButton
-                          look="small-danger"
-                          blocked={blocked}
-                          busy={busy}
-                          onClick={() => {
-                            setReason('Unspecified');
-                            setRevoking(c);
+                          off={pending?.stage !== 'submitted'}
+                          name="status"
+                          run={(w, o) => getEnrollmentStatus(w, c.id, o)}
+                          done={(v) => {
+                            if (v.serialNumber) setSerials((s) => ({ ...s, [c.id]: v.serialNumber! }));
+                            return v.serialNumber
+                              ? t('enrollmentIssued', { serial: v.serialNumber })
+                              : t('enrollmentStatusLine', {
+                                  code: v.statusCode ?? '',
+                                  description: v.statusDescription ?? '',
+                                });
                           }}
                         >
-                          {t('revoke')}
-                        </ActionButton>
-                      ) : null}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-        )}
+                          {t('getStatus')}
+                        </RunButton>
+                        <RunButton
+                          look="small"
+                          scope={ksef}
+                          off={pending?.stage !== 'submitted'}
+                          name="retrieve"
+                          run={(w, o) => retrieveCertificate(w, c.id, o)}
+                          done={enrollmentDone}
+                        >
+                          {t('retrieve')}
+                        </RunButton>
+                      </>
+                    ) : null}
+                    {canLogIn(c) ? (
+                      <RunButton
+                        look="small"
+                        scope={ksef}
+                        name="login"
+                        run={(w, o) => logInWithCertificate(w, company.id, c.id, o)}
+                        done={(s) => loggedInMessage(s, t)}
+                      >
+                        {t('loginKsefCertificate')}
+                      </RunButton>
+                    ) : null}
+                    {c.state === 'active' && c.serialNumber ? (
+                      <ActionButton
+                        look="small-danger"
+                        blocked={blocked}
+                        busy={busy}
+                        onClick={() => {
+                          setReason('Unspecified');
+                          setRevoking(c);
+                        }}
+                      >
+                        {t('revoke')}
+                      </ActionButton>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       </Section>
 
       <Section headingId={`${id}-ksef-h`} title={t('certificatesFromKsef')}>
@@ -269,10 +264,9 @@ export function CertificatesTab(props: {
             {limits.canRequest ? t('limitsCanRequest') : t('limitsCannotRequest')}
           </p>
         ) : null}
-        {ksefList === null ? null : ksefList.length === 0 ? (
-          <p class="muted">{t('ksefCertificatesEmpty')}</p>
-        ) : (
+        {ksefList === null ? null : (
           <DataTable
+            empty={<p class="muted">{t('ksefCertificatesEmpty')}</p>}
             testId="ksef-certificates"
             columns={[
               t('serialNumber'),

@@ -200,58 +200,55 @@ export function GeneralTab(props: {
         </label>
 
         <h4>{t('authRequests')}</h4>
-        {requests.length === 0 ? (
-          <p class="muted small">{t('authRequestsEmpty')}</p>
-        ) : (
-          <DataTable
-            testId="auth-requests"
-            columns={[t('referenceNumber'), t('statusLabel'), t('actionsColumn')]}
-          >
-            {requests.map((r) => (
-              <tr key={r.referenceNumber} data-ref={r.referenceNumber}>
-                <td>
-                  <code>{r.referenceNumber}</code>
-                </td>
-                <td>
-                  {r.statusCode !== undefined
-                    ? `${r.statusCode} ${r.statusDescription ?? ''}`
-                    : t('statusUnknown')}
-                  {r.redeemed ? ` · ${t('redeemed')}` : ''}
-                </td>
-                <td>
-                  <div class="actions">
-                    <RunButton
-                      look="small"
-                      scope={ksef}
-                      name="status"
-                      run={(w, o) => getAuthStatus(w, r.referenceNumber, o)}
-                      done={(v) =>
-                        t('authStatusLine', {
-                          code: v.statusCode ?? '',
-                          description: v.statusDescription ?? '',
-                        })
-                      }
-                      after={loadRequests}
-                    >
-                      {t('getStatus')}
-                    </RunButton>
-                    <RunButton
-                      look="small"
-                      scope={ksef}
-                      off={r.redeemed}
-                      name="redeem"
-                      run={(w, o) => redeemAccessToken(w, r.referenceNumber, o)}
-                      done={loggedIn}
-                      after={loadRequests}
-                    >
-                      {t('redeemAccessToken')}
-                    </RunButton>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
+        <DataTable
+          empty={<p class="muted small">{t('authRequestsEmpty')}</p>}
+          testId="auth-requests"
+          columns={[t('referenceNumber'), t('statusLabel'), t('actionsColumn')]}
+        >
+          {requests.map((r) => (
+            <tr key={r.referenceNumber} data-ref={r.referenceNumber}>
+              <td>
+                <code>{r.referenceNumber}</code>
+              </td>
+              <td>
+                {r.statusCode !== undefined
+                  ? `${r.statusCode} ${r.statusDescription ?? ''}`
+                  : t('statusUnknown')}
+                {r.redeemed ? ` · ${t('redeemed')}` : ''}
+              </td>
+              <td>
+                <div class="actions">
+                  <RunButton
+                    look="small"
+                    scope={ksef}
+                    name="status"
+                    run={(w, o) => getAuthStatus(w, r.referenceNumber, o)}
+                    done={(v) =>
+                      t('authStatusLine', {
+                        code: v.statusCode ?? '',
+                        description: v.statusDescription ?? '',
+                      })
+                    }
+                    after={loadRequests}
+                  >
+                    {t('getStatus')}
+                  </RunButton>
+                  <RunButton
+                    look="small"
+                    scope={ksef}
+                    off={r.redeemed}
+                    name="redeem"
+                    run={(w, o) => redeemAccessToken(w, r.referenceNumber, o)}
+                    done={loggedIn}
+                    after={loadRequests}
+                  >
+                    {t('redeemAccessToken')}
+                  </RunButton>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </Section>
 
       <Section headingId={`${company.id}-login-h`} title={t('loginTitle')}>

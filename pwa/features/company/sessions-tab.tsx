@@ -80,10 +80,9 @@ export function SessionsTab(props: {
         </p>
         {ksefList === null ? (
           <p class="muted small">{t('ksefSessionsHint')}</p>
-        ) : ksefList.length === 0 ? (
-          <p class="muted">{t('ksefSessionsEmpty')}</p>
         ) : (
           <DataTable
+            empty={<p class="muted">{t('ksefSessionsEmpty')}</p>}
             testId="ksef-sessions"
             columns={[
               t('referenceNumber'),
@@ -130,71 +129,67 @@ export function SessionsTab(props: {
       </Section>
 
       <Section headingId={`${id}-mine-h`} title={t('walletSessions')}>
-        {props.sessions.length === 0 ? (
-          <p class="muted">{t('sessionsEmpty')}</p>
-        ) : (
-          <DataTable
-            testId="wallet-sessions"
-            columns={[
-              t('sessionStarted'),
-              t('sessionMethod'),
-              t('statusLabel'),
-              t('accessValidUntil'),
-              t('refreshValidUntil'),
-              t('erpOrigin'),
-              t('actionsColumn'),
-            ]}
-          >
-            {props.sessions.map((s) => {
-              const live =
-                isLiveSession(s, props.nowMs) || (s.state === 'active' && s.handedTo !== undefined);
-              const st = STATE[s.state];
-              return (
-                <tr key={s.id} data-session={s.id} data-ref={s.referenceNumber} data-state={s.state}>
-                  <td>
-                    {formatDateTime(s.startedAt, locale)}
-                    <br />
-                    <code class="small">{s.referenceNumber}</code>
-                  </td>
-                  <td>{methodLabel(s.method, t)}</td>
-                  <td>
-                    <Badge tone={live ? st.tone : 'muted'}>
-                      {t(live ? st.key : s.state === 'active' ? 'sessionStateExpired' : st.key)}
-                    </Badge>
-                  </td>
-                  <td>{formatDateTime(s.accessValidUntil, locale)}</td>
-                  <td>{formatDateTime(s.refreshValidUntil, locale)}</td>
-                  <td>{s.handedTo ?? '—'}</td>
-                  <td>
-                    <div class="actions">
-                      {live && s.handedTo === undefined && s.hasRefreshToken ? (
-                        <RunButton
-                          look="small"
-                          scope={ksef}
-                          name="refresh"
-                          run={(w, o) => refreshSession(w, s.id, o)}
-                          done={(r) => sessionRefreshedMessage(r, t, locale)}
-                        >
-                          {t('refresh')}
-                        </RunButton>
-                      ) : null}
-                      {s.state === 'active' ? (
-                        <ActionButton
-                          look="small-danger"
-                          blocked={blocked}
-                          busy={busy}
-                          onClick={() => void revoke(s.referenceNumber)}
-                        >
-                          {t('revoke')}
-                        </ActionButton>
-                      ) : null}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-        )}
+        <DataTable
+          empty={<p class="muted">{t('sessionsEmpty')}</p>}
+          testId="wallet-sessions"
+          columns={[
+            t('sessionStarted'),
+            t('sessionMethod'),
+            t('statusLabel'),
+            t('accessValidUntil'),
+            t('refreshValidUntil'),
+            t('erpOrigin'),
+            t('actionsColumn'),
+          ]}
+        >
+          {props.sessions.map((s) => {
+            const live = isLiveSession(s, props.nowMs) || (s.state === 'active' && s.handedTo !== undefined);
+            const st = STATE[s.state];
+            return (
+              <tr key={s.id} data-session={s.id} data-ref={s.referenceNumber} data-state={s.state}>
+                <td>
+                  {formatDateTime(s.startedAt, locale)}
+                  <br />
+                  <code class="small">{s.referenceNumber}</code>
+                </td>
+                <td>{methodLabel(s.method, t)}</td>
+                <td>
+                  <Badge tone={live ? st.tone : 'muted'}>
+                    {t(live ? st.key : s.state === 'active' ? 'sessionStateExpired' : st.key)}
+                  </Badge>
+                </td>
+                <td>{formatDateTime(s.accessValidUntil, locale)}</td>
+                <td>{formatDateTime(s.refreshValidUntil, locale)}</td>
+                <td>{s.handedTo ?? '—'}</td>
+                <td>
+                  <div class="actions">
+                    {live && s.handedTo === undefined && s.hasRefreshToken ? (
+                      <RunButton
+                        look="small"
+                        scope={ksef}
+                        name="refresh"
+                        run={(w, o) => refreshSession(w, s.id, o)}
+                        done={(r) => sessionRefreshedMessage(r, t, locale)}
+                      >
+                        {t('refresh')}
+                      </RunButton>
+                    ) : null}
+                    {s.state === 'active' ? (
+                      <ActionButton
+                        look="small-danger"
+                        blocked={blocked}
+                        busy={busy}
+                        onClick={() => void revoke(s.referenceNumber)}
+                      >
+                        {t('revoke')}
+                      </ActionButton>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       </Section>
     </div>
   );

@@ -193,75 +193,72 @@ export function TokensTab(props: {
       </Section>
 
       <Section headingId={`${id}-mine-h`} title={t('walletTokens')}>
-        {props.tokens.length === 0 ? (
-          <p class="muted">{t('walletTokensEmpty')}</p>
-        ) : (
-          <DataTable
-            testId="wallet-tokens"
-            columns={[
-              t('description'),
-              t('ksefPermissions'),
-              t('statusLabel'),
-              t('created'),
-              t('default'),
-              t('actionsColumn'),
-            ]}
-          >
-            {props.tokens.map((tok) => {
-              const label = displayName(tok.description);
-              const s = TOKEN_STATUS[tok.status];
-              return (
-                <tr key={tok.id} data-token={tok.id} data-status={tok.status} data-ref={tok.referenceNumber}>
-                  <th scope="row">
-                    {label}
-                    <br />
-                    <code class="small">{tok.referenceNumber}</code>
-                  </th>
-                  <td>{tok.permissions.map((p) => t(PERMISSION_LABELS[p][0])).join(', ')}</td>
-                  <td>
-                    <Badge tone={s.tone}>{t(s.key)}</Badge>
-                  </td>
-                  <td>{formatDate(tok.createdAt, locale)}</td>
-                  <DefaultCell
-                    isDefault={tok.isDefault === 1}
-                    eligible={tok.status === 'Active'}
-                    name={label}
-                    testId="default-token"
-                    scope={vault}
-                    makeDefault={(w) => setDefaultToken(w.vault, tok.id)}
-                    doneKey="defaultTokenSet"
-                    t={t}
-                  />
-                  <td>
-                    <div class="actions">
-                      {tok.status === 'Active' ? (
-                        <RunButton
-                          look="small"
-                          scope={ksef}
-                          name="login"
-                          run={(w, o) => logInWithToken(w, company.id, tok.id, o)}
-                          done={(v) => loggedInMessage(v, t)}
-                        >
-                          {t('loginKsefToken')}
-                        </RunButton>
-                      ) : null}
-                      {tok.status === 'Active' || tok.status === 'Pending' ? (
-                        <ActionButton
-                          look="small-danger"
-                          blocked={blocked}
-                          busy={busy}
-                          onClick={() => setRevoking({ referenceNumber: tok.referenceNumber, label })}
-                        >
-                          {t('deactivate')}
-                        </ActionButton>
-                      ) : null}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-        )}
+        <DataTable
+          empty={<p class="muted">{t('walletTokensEmpty')}</p>}
+          testId="wallet-tokens"
+          columns={[
+            t('description'),
+            t('ksefPermissions'),
+            t('statusLabel'),
+            t('created'),
+            t('default'),
+            t('actionsColumn'),
+          ]}
+        >
+          {props.tokens.map((tok) => {
+            const label = displayName(tok.description);
+            const s = TOKEN_STATUS[tok.status];
+            return (
+              <tr key={tok.id} data-token={tok.id} data-status={tok.status} data-ref={tok.referenceNumber}>
+                <th scope="row">
+                  {label}
+                  <br />
+                  <code class="small">{tok.referenceNumber}</code>
+                </th>
+                <td>{tok.permissions.map((p) => t(PERMISSION_LABELS[p][0])).join(', ')}</td>
+                <td>
+                  <Badge tone={s.tone}>{t(s.key)}</Badge>
+                </td>
+                <td>{formatDate(tok.createdAt, locale)}</td>
+                <DefaultCell
+                  isDefault={tok.isDefault === 1}
+                  eligible={tok.status === 'Active'}
+                  name={label}
+                  testId="default-token"
+                  scope={vault}
+                  makeDefault={(w) => setDefaultToken(w.vault, tok.id)}
+                  doneKey="defaultTokenSet"
+                  t={t}
+                />
+                <td>
+                  <div class="actions">
+                    {tok.status === 'Active' ? (
+                      <RunButton
+                        look="small"
+                        scope={ksef}
+                        name="login"
+                        run={(w, o) => logInWithToken(w, company.id, tok.id, o)}
+                        done={(v) => loggedInMessage(v, t)}
+                      >
+                        {t('loginKsefToken')}
+                      </RunButton>
+                    ) : null}
+                    {tok.status === 'Active' || tok.status === 'Pending' ? (
+                      <ActionButton
+                        look="small-danger"
+                        blocked={blocked}
+                        busy={busy}
+                        onClick={() => setRevoking({ referenceNumber: tok.referenceNumber, label })}
+                      >
+                        {t('deactivate')}
+                      </ActionButton>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       </Section>
 
       <Section headingId={`${id}-ksef-h`} title={t('ksefTokens')}>
@@ -270,10 +267,9 @@ export function TokensTab(props: {
             {t('getTokens')}
           </ActionButton>
         </p>
-        {ksefList === null ? null : ksefList.length === 0 ? (
-          <p class="muted">{t('ksefTokensEmpty')}</p>
-        ) : (
+        {ksefList === null ? null : (
           <DataTable
+            empty={<p class="muted">{t('ksefTokensEmpty')}</p>}
             testId="ksef-tokens"
             columns={[
               t('description'),
