@@ -20,6 +20,7 @@ import {
 import type { Result } from '../../shared/result.ts';
 import type { CompanyRow } from '../vault/records.ts';
 import type { CertificateView, SessionView, TokenView } from '../vault/vault-api.ts';
+import { canLogInWithCertificate } from './certificate-login.ts';
 import type { FlowResult, SessionSummary } from './flow-api.ts';
 import {
   clientFor,
@@ -50,9 +51,6 @@ export type CompletedLogin = {
   readonly summary: SessionSummary;
 };
 
-const usableCertificate = (c: CertificateView) =>
-  c.state === 'active' && c.certificateType === 'Authentication' && c.hasPrivateKey && c.hasCertificate;
-
 /** The company's default certificate (or the one asked for), if it can log in. */
 async function pickCertificate(
   deps: FlowDeps,
@@ -67,7 +65,8 @@ async function pickCertificate(
       'NO_DEFAULT_CREDENTIAL',
       certificateId ? 'unknown certificate' : undefined,
     );
-  if (!usableCertificate(cert)) return flowFail('INVALID_INPUT', 'CERTIFICATE_NOT_FOR_LOGIN', cert.state);
+  if (!canLogInWithCertificate(cert))
+    return flowFail('INVALID_INPUT', 'CERTIFICATE_NOT_FOR_LOGIN', cert.state);
   return { ok: true, value: cert };
 }
 

@@ -7,6 +7,7 @@
 
 import { parseKsefDateTime } from '../../../shared/ksef/response-schemas.ts';
 import type { EnvironmentId } from '../../../shared/ksef/transport-types.ts';
+import { canLogInWithCertificate } from '../../flows/certificate-login.ts';
 import type {
   CertificateView,
   CompanyView as CompanyRow,
@@ -37,8 +38,8 @@ export function allowsTestCertificate(env: EnvironmentId): boolean {
 const DAY_MS = 86_400_000;
 const ms = (iso: string | undefined) => (iso ? parseKsefDateTime(iso) : Number.NaN);
 
-export const canLogIn = (c: CertificateView) =>
-  c.state === 'active' && c.certificateType === 'Authentication' && c.hasPrivateKey && c.hasCertificate;
+/** A certificate the key worker will log in with (the Default column, "Zaloguj certyfikatem KSeF"). */
+export const canLogIn = canLogInWithCertificate;
 
 /** A session the wallet can still use: active, its own, its refresh token not expired. */
 export function isLiveSession(s: SessionView, nowMs: number): boolean {
