@@ -111,6 +111,19 @@ export function TokensTab(props: {
     return r;
   };
 
+  /** "Dezaktywuj" on a row of either list, for a token KSeF still honours (Active or Pending). */
+  const deactivateButton = (token: { status: TokenStatus; referenceNumber: string }, label: string) =>
+    token.status === 'Active' || token.status === 'Pending' ? (
+      <ActionButton
+        look="small-danger"
+        blocked={blocked}
+        busy={busy}
+        onClick={() => setRevoking({ referenceNumber: token.referenceNumber, label })}
+      >
+        {t('deactivate')}
+      </ActionButton>
+    ) : null;
+
   const refreshKsefList = async () => {
     if (!wallet) return;
     await action.run(
@@ -243,16 +256,7 @@ export function TokensTab(props: {
                         {t('loginKsefToken')}
                       </RunButton>
                     ) : null}
-                    {tok.status === 'Active' || tok.status === 'Pending' ? (
-                      <ActionButton
-                        look="small-danger"
-                        blocked={blocked}
-                        busy={busy}
-                        onClick={() => setRevoking({ referenceNumber: tok.referenceNumber, label })}
-                      >
-                        {t('deactivate')}
-                      </ActionButton>
-                    ) : null}
+                    {deactivateButton(tok, label)}
                   </div>
                 </td>
               </tr>
@@ -295,18 +299,7 @@ export function TokensTab(props: {
                   <td>{k.author}</td>
                   <td>{formatDate(k.dateCreated, locale)}</td>
                   <td>{inWalletLabel(Boolean(k.tokenId), k.isDefault, t)}</td>
-                  <td>
-                    {k.status === 'Active' || k.status === 'Pending' ? (
-                      <ActionButton
-                        look="small-danger"
-                        blocked={blocked}
-                        busy={busy}
-                        onClick={() => setRevoking({ referenceNumber: k.referenceNumber, label })}
-                      >
-                        {t('deactivate')}
-                      </ActionButton>
-                    ) : null}
-                  </td>
+                  <td>{deactivateButton(k, label)}</td>
                 </tr>
               );
             })}
