@@ -94,6 +94,11 @@ export const isFlowMethod = (m: string): m is FlowMethod => Object.hasOwn(FLOW_M
 /** Flow methods whose value is a Result (all but the plain lists and the abort). */
 export const FLOW_PLAIN_METHODS: ReadonlySet<FlowMethod> = new Set(['listAuthRequests', 'abortOperation']);
 
+/** What every message on the key worker's port starts with (RPC.PROTOCOL and RPC.VERSION, rpc-contract.ts). */
+const envelope = { rpc: v.literal('ksef-wallet-vault'), v: v.literal(1) } as const;
+/** A relayed request's id, picked by the worker for each KSeF request it relays (relay-transport.ts). */
+const relayId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
+
 const errorShape = v.object({
   code: v.picklist(ERROR_CODES),
   detail: v.optional(v.pipe(v.string(), v.maxLength(2000))),
@@ -103,10 +108,9 @@ const errorShape = v.object({
 
 /** The page's answer to a relayed request: the extension's Result<KsefResponse>, nothing more. */
 export const RelayReplySchema = v.strictObject({
-  rpc: v.literal('ksef-wallet-vault'),
-  v: v.literal(1),
+  ...envelope,
   relayReply: v.strictObject({
-    id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
+    id: relayId,
     result: v.union([
       v.object({
         ok: v.literal(true),
@@ -122,8 +126,7 @@ export const RelayReplySchema = v.strictObject({
 });
 
 export const ProgressEventSchema = v.strictObject({
-  rpc: v.literal('ksef-wallet-vault'),
-  v: v.literal(1),
+  ...envelope,
   progress: v.strictObject({
     operationId,
     step: v.picklist(FLOW_STEPS),
@@ -139,10 +142,9 @@ export const ProgressEventSchema = v.strictObject({
 
 /** A relayed request, checked by the page with the extension's own `transport.send` schema. */
 export const RelayRequestSchema = v.strictObject({
-  rpc: v.literal('ksef-wallet-vault'),
-  v: v.literal(1),
+  ...envelope,
   relay: v.strictObject({
-    id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
+    id: relayId,
     request: PAYLOAD_SCHEMAS['transport.send'],
   }),
 });
